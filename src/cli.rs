@@ -1,0 +1,62 @@
+//! Command-line interface: every flag documented where it is declared.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::pipeline::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "talkposter",
+    version,
+    about = "Turn a YAML description of an academic talk into a print-ready poster (PDF) and images (PNG).",
+    after_help = "Example:\n  talkposter render events/2024-06-13-yilun-xu.yaml -o out"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render one talk: writes DIR/<file name>.pdf and DIR/<file name>.png.
+    Render(RenderArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The event file (YAML; see the README for its keys).
+    #[arg(value_name = "EVENT.yaml")]
+    pub event: PathBuf,
+
+    /// Folder to write the posters into; created when missing.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "DIR",
+        default_value = "out"
+    )]
+    pub output: PathBuf,
+
+    /// What to write, comma-separated.
+    #[arg(
+        long,
+        value_name = "pdf,png",
+        value_delimiter = ',',
+        default_value = "pdf,png"
+    )]
+    pub format: Vec<Format>,
+
+    /// Resolution of the PNG in pixels per inch (150 gives 1240 px across A4).
+    #[arg(long, value_name = "N", default_value_t = 150, value_parser = clap::value_parser!(u32).range(18..=1200))]
+    pub ppi: u32,
+
+    /// Layout: a built-in name (flyer) or a .typ file; overrides the event's `template:`.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub template: Option<String>,
+
+    /// Extra folder of fonts (.ttf, .otf, .ttc) for custom templates; repeatable.
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_path: Vec<PathBuf>,
+}

@@ -1,0 +1,223 @@
+//! The validated event: every value here has been checked, every path
+//! resolved. Later stages never re-check.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::civil::{Date, Time};
+
+use super::positions::{KeyPath, Positions};
+use crate::diag::{Diagnostic, SourceText};
+
+/// A language the layouts know how to set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// The language a plain string is written in: Chinese if it holds any Han
+    /// character, else English. Only used to pick line breaking and fonts.
+    pub fn detect(s: &str) -> Lang {
+        if s.chars().any(is_han) {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+}
+
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+/// Text written once for every language, or per language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Text {
+    Same(String),
+    Localized {
+        en: Option<String>,
+        zh: Option<String>,
+    },
+}
+
+impl Text {
+    /// Each version with its language, the poster's main language first.
+    pub fn versions(&self, main: Lang) -> Vec<(Lang, &str)> {
+        match self {
+            Text::Same(s) => vec![(Lang::detect(s), s.as_str())],
+            Text::Localized { en, zh } => {
+                let mut v: Vec<(Lang, &str)> = Vec::new();
+                if let Some(s) = en {
+                    v.push((Lang::En, s));
+                }
+                if let Some(s) = zh {
+                    v.push((Lang::Zh, s));
+                }
+                v.sort_by_key(|(l, _)| *l != main);
+                v
+            }
+        }
+    }
+
+    /// The version in `lang` if there is one, else the first.
+    pub fn pick(&self, lang: Lang) -> &str {
+        let versions = self.versions(lang);
+        versions.first().map(|(_, s)| *s).unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    Plain,
+    Typst,
+}
+
+#[derive(Debug, Clone)]
+pub struct Speaker {
+    /// `speaker` or `speaker[i]`, as written.
+    pub path: KeyPath,
+    pub name: Text,
+    pub affiliation: Option<Text>,
+    pub photo: Option<PathBuf>,
+    pub bio: Option<Text>,
+    pub homepage: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Host {
+    /// `host` or `host[i]`, as written.
+    pub path: KeyPath,
+    pub name: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct When {
+    pub date: Date,
+    pub start: Time,
+    pub end: Option<Time>,
+    /// IANA name, checked against the time-zone database.
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Online {
+    pub url: String,
+    pub meeting_id: Option<String>,
+    pub passcode: Option<String>,
+    pub platform: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Organizer {
+    pub name: Text,
+    pub logo: Option<PathBuf>,
+    pub url: Option<String>,
+    /// `#RRGGBB`, upper case.
+    pub color: Option<String>,
+}
+
+/// Which layout draws the event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateRef {
+    BuiltIn(String),
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub title: Text,
+    pub subtitle: Option<Text>,
+    pub kind: Option<Text>,
+    pub speakers: Vec<Speaker>,
+    pub hosts: Vec<Host>,
+    pub time: When,
+    pub place: Option<Text>,
+    pub online: Option<Online>,
+    pub registration: Option<String>,
+    pub abstract_: Option<Text>,
+    pub note: Option<Text>,
+    pub series: Option<Text>,
+    pub language: Lang,
+    pub markup: Markup,
+    pub organizer: Option<Organizer>,
+    pub template: Option<TemplateRef>,
+    /// Where the event came from, to point later errors at their line.
+    pub origin: Arc<Origin>,
+}
+
+/// The source file of an event and where each key stands in it.
+#[derive(Debug)]
+pub struct Origin {
+    pub source: SourceText,
+    pub positions: Positions,
+}
+
+impl Origin {
+    /// An error about the value at `path`, pointing at its line.
+    pub fn error(&self, path: &KeyPath, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::new(message);
+        let d = if path.is_root() {
+            d
+        } else {
+            d.key(path.to_string())
+        };
+        match self.positions.value(path) {
+            Some(span) => d.at(&self.source, span),
+            None => d.in_file(&self.source.path),
+        }
+    }
+
+    /// An error about the key itself (unknown key), pointing at the key.
+    pub fn key_error(&self, path: &KeyPath, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::new(message).key(path.to_string());
+        match self.positions.key(path) {
+            Some(span) => d.at(&self.source, span),
+            None => d.in_file(&self.source.path),
+        }
+    }
+}
+
+/// Every text field of an event with its key path: for checks that look at
+/// all text (missing glyphs, markup errors) and for tests.
+pub fn text_fields(e: &Event) -> Vec<(KeyPath, &Text)> {
+    let root = KeyPath::root();
+    let mut out: Vec<(KeyPath, &Text)> = vec![(root.key("title"), &e.title)];
+    for (key, t) in [
+        ("subtitle", &e.subtitle),
+        ("kind", &e.kind),
+        ("place", &e.place),
+        ("abstract", &e.abstract_),
+        ("note", &e.note),
+        ("series", &e.series),
+    ] {
+        if let Some(t) = t {
+            out.push((root.key(key), t));
+        }
+    }
+    for s in &e.speakers {
+        let p = &s.path;
+        out.push((p.key("name"), &s.name));
+        if let Some(t) = &s.affiliation {
+            out.push((p.key("affiliation"), t));
+        }
+        if let Some(t) = &s.bio {
+            out.push((p.key("bio"), t));
+        }
+    }
+    for h in &e.hosts {
+        out.push((h.path.clone(), &h.name));
+    }
+    if let Some(o) = &e.organizer {
+        out.push((root.key("organizer").key("name"), &o.name));
+    }
+    out
+}

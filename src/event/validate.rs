@@ -1,0 +1,792 @@
+//! From a YAML value to a checked `Event`. Every problem is collected (not
+//! just the first), each with its key path, line and a suggestion.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use jiff::civil::{Date, Time};
+use serde_yaml::Value;
+
+use super::dates::days_in_month;
+use super::model::*;
+use super::positions::KeyPath;
+use crate::diag::{Diagnostic, Failure};
+
+/// Built-in layouts, by the name `template:` and `--template` take.
+pub const BUILT_IN_TEMPLATES: &[&str] = &["flyer"];
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "subtitle",
+    "kind",
+    "speaker",
+    "host",
+    "time",
+    "place",
+    "online",
+    "registration",
+    "abstract",
+    "note",
+    "language",
+    "markup",
+    "organizer",
+    "template",
+    "series",
+];
+const SPEAKER_KEYS: &[&str] = &["name", "affiliation", "photo", "bio", "homepage"];
+const TIME_KEYS: &[&str] = &["date", "start", "end", "timezone"];
+const ONLINE_KEYS: &[&str] = &["url", "meeting_id", "passcode", "platform"];
+const ORGANIZER_KEYS: &[&str] = &["name", "logo", "url", "color"];
+const LANG_KEYS: &[&str] = &["en", "zh"];
+
+/// Checks `value` (the parsed event file) and builds the event. Relative
+/// paths resolve against `base_dir`.
+pub fn validate(value: &Value, origin: Arc<Origin>, base_dir: &Path) -> Result<Event, Failure> {
+    let mut c = Check {
+        origin: &origin,
+        base_dir,
+        errors: Vec::new(),
+    };
+    let root = KeyPath::root();
+    match c.event(value, &root) {
+        Some(e) if c.errors.is_empty() => Ok(e),
+        _ => {
+            if c.errors.is_empty() {
+                c.errors
+                    .push(origin.error(&root, "the event could not be read"));
+            }
+            Err(Failure(c.errors))
+        }
+    }
+}
+
+struct Check<'a> {
+    origin: &'a Arc<Origin>,
+    base_dir: &'a Path,
+    errors: Vec<Diagnostic>,
+}
+
+/// A mapping whose keys were all checked against the allowed set.
+struct Fields<'v> {
+    path: KeyPath,
+    entries: BTreeMap<String, &'v Value>,
+}
+
+impl<'v> Fields<'v> {
+    /// The value of an optional key; `key:` with nothing after it counts as absent.
+    fn get(&self, key: &str) -> Option<(&'v Value, KeyPath)> {
+        match self.entries.get(key) {
+            Some(Value::Null) | None => None,
+            Some(v) => Some((*v, self.path.key(key))),
+        }
+    }
+
+    fn has_key(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a map of keys",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+impl Check<'_> {
+    fn error(&mut self, path: &KeyPath, message: impl Into<String>, help: Option<String>) {
+        let mut d = self.origin.error(path, message);
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        self.errors.push(d);
+    }
+
+    fn event(&mut self, value: &Value, root: &KeyPath) -> Option<Event> {
+        if value.is_null() {
+            self.error(
+                root,
+                "the file is empty",
+                Some("an event needs at least `title`, `speaker`, `time` and `place`".into()),
+            );
+            return None;
+        }
+        let f = self.fields(value, root, "the event", TOP_KEYS)?;
+        let title = self.required(&f, "title", |c, v, p| c.text(v, p));
+        let subtitle = self.optional(&f, "subtitle", |c, v, p| c.text(v, p));
+        let kind = self.optional(&f, "kind", |c, v, p| c.text(v, p));
+        let speakers = self.required(&f, "speaker", |c, v, p| c.speakers(v, p));
+        let hosts = self
+            .optional(&f, "host", |c, v, p| c.hosts(v, p))
+            .unwrap_or_default();
+        let time = self.required(&f, "time", |c, v, p| c.when(v, p));
+        let online = self.optional(&f, "online", |c, v, p| c.online(v, p));
+        let place = if online.is_some() || f.get("online").is_some() {
+            self.optional(&f, "place", |c, v, p| c.text(v, p))
+        } else {
+            self.required_with_help(
+                &f,
+                "place",
+                "or give `online: {url: …}` for a remote talk",
+                |c, v, p| c.text(v, p),
+            )
+        };
+        let registration = self.optional(&f, "registration", |c, v, p| c.url(v, p));
+        let abstract_ = self.optional(&f, "abstract", |c, v, p| c.text(v, p));
+        let note = self.optional(&f, "note", |c, v, p| c.text(v, p));
+        let series = self.optional(&f, "series", |c, v, p| c.text(v, p));
+        let language = self
+            .optional(&f, "language", |c, v, p| {
+                c.choice(v, p, &["en", "zh"])
+                    .map(|s| if s == "zh" { Lang::Zh } else { Lang::En })
+            })
+            .unwrap_or(Lang::En);
+        let markup = self
+            .optional(&f, "markup", |c, v, p| {
+                c.choice(v, p, &["plain", "typst"]).map(|s| {
+                    if s == "typst" {
+                        Markup::Typst
+                    } else {
+                        Markup::Plain
+                    }
+                })
+            })
+            .unwrap_or(Markup::Plain);
+        let organizer = self.optional(&f, "organizer", |c, v, p| c.organizer(v, p));
+        let template = self.optional(&f, "template", |c, v, p| c.template(v, p));
+        Some(Event {
+            title: title?,
+            subtitle,
+            kind,
+            speakers: speakers?,
+            hosts,
+            time: time?,
+            place,
+            online,
+            registration,
+            abstract_,
+            note,
+            series,
+            language,
+            markup,
+            organizer,
+            template,
+            origin: self.origin.clone(),
+        })
+    }
+
+    fn required<T>(
+        &mut self,
+        f: &Fields,
+        key: &str,
+        read: impl FnOnce(&mut Self, &Value, &KeyPath) -> Option<T>,
+    ) -> Option<T> {
+        self.required_with_help(f, key, "", read)
+    }
+
+    fn required_with_help<T>(
+        &mut self,
+        f: &Fields,
+        key: &str,
+        extra: &str,
+        read: impl FnOnce(&mut Self, &Value, &KeyPath) -> Option<T>,
+    ) -> Option<T> {
+        match f.get(key) {
+            Some((v, p)) => read(self, v, &p),
+            None => {
+                let path = f.path.key(key);
+                let mut d = if f.has_key(key) {
+                    self.origin.error(&path, "is empty")
+                } else {
+                    self.origin
+                        .error(&f.path, format!("the required key `{key}` is missing"))
+                        .key(path.to_string())
+                };
+                if let Some(ex) = example_for(&path.to_string()) {
+                    d = d.help(if extra.is_empty() {
+                        format!("add it, e.g. `{ex}`")
+                    } else {
+                        format!("add it, e.g. `{ex}`, {extra}")
+                    });
+                }
+                self.errors.push(d);
+                None
+            }
+        }
+    }
+
+    fn optional<T>(
+        &mut self,
+        f: &Fields,
+        key: &str,
+        read: impl FnOnce(&mut Self, &Value, &KeyPath) -> Option<T>,
+    ) -> Option<T> {
+        let (v, p) = f.get(key)?;
+        read(self, v, &p)
+    }
+
+    /// Checks that `v` is a mapping with string keys drawn from `allowed`.
+    fn fields<'v>(
+        &mut self,
+        v: &'v Value,
+        path: &KeyPath,
+        what: &str,
+        allowed: &[&str],
+    ) -> Option<Fields<'v>> {
+        let Value::Mapping(map) = v else {
+            let help = example_for(&path.to_string()).map(|ex| format!("write it like `{ex}`"));
+            self.error(
+                path,
+                format!("{what} should be a map of keys, not {}", type_name(v)),
+                help,
+            );
+            return None;
+        };
+        let mut entries = BTreeMap::new();
+        let mut ok = true;
+        for (k, val) in map {
+            let Some(key) = k.as_str() else {
+                self.error(
+                    path,
+                    format!("keys must be words, not {}", type_name(k)),
+                    None,
+                );
+                ok = false;
+                continue;
+            };
+            if !allowed.contains(&key) {
+                let key_path = path.key(key);
+                let mut d = self
+                    .origin
+                    .key_error(&key_path, format!("unknown key `{key}`"));
+                d.key = Some(key_path.to_string());
+                d = d.help(suggest_key(key, path, allowed));
+                self.errors.push(d);
+                ok = false;
+                continue;
+            }
+            entries.insert(key.to_string(), val);
+        }
+        ok.then_some(Fields {
+            path: path.clone(),
+            entries,
+        })
+    }
+
+    /// Text: a string (numbers are taken as written), or `{en: …, zh: …}`.
+    fn text(&mut self, v: &Value, path: &KeyPath) -> Option<Text> {
+        match v {
+            Value::Mapping(_) => {
+                let f = self.fields(v, path, "text in several languages", LANG_KEYS)?;
+                let en = self.optional(&f, "en", |c, v, p| c.string(v, p));
+                let zh = self.optional(&f, "zh", |c, v, p| c.string(v, p));
+                if en.is_none() && zh.is_none() {
+                    if f.entries.is_empty() {
+                        self.error(
+                            path,
+                            "is empty",
+                            Some("write the text, or `{en: …, zh: …}`".into()),
+                        );
+                    }
+                    return None;
+                }
+                Some(Text::Localized { en, zh })
+            }
+            _ => self.string(v, path).map(Text::Same),
+        }
+    }
+
+    /// A non-empty single string; numbers are accepted as written.
+    fn string(&mut self, v: &Value, path: &KeyPath) -> Option<String> {
+        let s = match v {
+            Value::String(s) => s.trim().to_string(),
+            Value::Number(n) => n.to_string(),
+            Value::Sequence(_) => {
+                self.error(
+                    path,
+                    "should be text, not a list",
+                    Some("write one string; for two languages write `{en: …, zh: …}`".into()),
+                );
+                return None;
+            }
+            other => {
+                self.error(
+                    path,
+                    format!("should be text, not {}", type_name(other)),
+                    Some("put the text in quotes".into()),
+                );
+                return None;
+            }
+        };
+        if s.is_empty() {
+            self.error(
+                path,
+                "is empty",
+                Some("write the text, or remove the key".into()),
+            );
+            return None;
+        }
+        Some(s)
+    }
+
+    fn choice(&mut self, v: &Value, path: &KeyPath, options: &[&str]) -> Option<String> {
+        let s = self.string(v, path)?;
+        if options.contains(&s.as_str()) {
+            return Some(s);
+        }
+        let lower = s.to_lowercase();
+        let help = match options.iter().find(|o| **o == lower) {
+            Some(o) => format!("write `{o}` (lower case)"),
+            None => format!("use one of: {}", options.join(", ")),
+        };
+        self.error(path, format!("`{s}` is not a known value"), Some(help));
+        None
+    }
+
+    /// One value or a list of them (several speakers, several hosts).
+    fn one_or_many<T>(
+        &mut self,
+        v: &Value,
+        path: &KeyPath,
+        read: impl Fn(&mut Self, &Value, &KeyPath) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        match v {
+            Value::Sequence(items) => {
+                if items.is_empty() {
+                    self.error(
+                        path,
+                        "the list is empty",
+                        Some("give at least one entry, or remove the key".into()),
+                    );
+                    return None;
+                }
+                let read_all: Vec<Option<T>> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| read(self, item, &path.index(i)))
+                    .collect();
+                read_all.into_iter().collect()
+            }
+            _ => read(self, v, path).map(|x| vec![x]),
+        }
+    }
+
+    fn speakers(&mut self, v: &Value, path: &KeyPath) -> Option<Vec<Speaker>> {
+        self.one_or_many(v, path, |c, v, p| c.speaker(v, p))
+    }
+
+    fn speaker(&mut self, v: &Value, path: &KeyPath) -> Option<Speaker> {
+        if v.is_string() {
+            self.error(
+                path,
+                "should be a map with the speaker's `name`",
+                Some(format!(
+                    "write `{}: {{name: {}}}`",
+                    path,
+                    v.as_str().unwrap_or("")
+                )),
+            );
+            return None;
+        }
+        let f = self.fields(v, path, "a speaker", SPEAKER_KEYS)?;
+        let name = self.required(&f, "name", |c, v, p| c.text(v, p));
+        let affiliation = self.optional(&f, "affiliation", |c, v, p| c.text(v, p));
+        let photo = self.optional(&f, "photo", |c, v, p| c.file(v, p));
+        let bio = self.optional(&f, "bio", |c, v, p| c.text(v, p));
+        let homepage = self.optional(&f, "homepage", |c, v, p| c.url(v, p));
+        Some(Speaker {
+            path: path.clone(),
+            name: name?,
+            affiliation,
+            photo,
+            bio,
+            homepage,
+        })
+    }
+
+    fn hosts(&mut self, v: &Value, path: &KeyPath) -> Option<Vec<Host>> {
+        self.one_or_many(v, path, |c, v, p| {
+            c.text(v, p).map(|name| Host {
+                path: p.clone(),
+                name,
+            })
+        })
+    }
+
+    fn when(&mut self, v: &Value, path: &KeyPath) -> Option<When> {
+        let f = self.fields(v, path, "`time`", TIME_KEYS)?;
+        let date = self.required(&f, "date", |c, v, p| c.date(v, p));
+        let start = self.required(&f, "start", |c, v, p| c.clock(v, p));
+        let end = self.optional(&f, "end", |c, v, p| c.clock(v, p));
+        let timezone = self.optional(&f, "timezone", |c, v, p| c.timezone(v, p));
+        if let (Some(s), Some(e)) = (start, end)
+            && e <= s
+        {
+            self.error(
+                &path.key("end"),
+                format!("the talk ends ({}) before it starts ({})", super::dates::hhmm(e), super::dates::hhmm(s)),
+                Some("`end` must be later than `start` on the same day, in 24-hour time (2 pm is 14:00)".into()),
+            );
+            return None;
+        }
+        Some(When {
+            date: date?,
+            start: start?,
+            end,
+            timezone,
+        })
+    }
+
+    fn date(&mut self, v: &Value, path: &KeyPath) -> Option<Date> {
+        const HELP: &str = "write the date as YYYY-MM-DD, e.g. 2024-06-13";
+        let Some(s) = v.as_str().map(str::trim) else {
+            self.error(
+                path,
+                format!("should be a date like 2024-06-13, not {}", type_name(v)),
+                Some(HELP.into()),
+            );
+            return None;
+        };
+        let parts: Vec<&str> = s.split('-').collect();
+        let shape_ok = parts.len() == 3
+            && parts[0].len() == 4
+            && (1..=2).contains(&parts[1].len())
+            && (1..=2).contains(&parts[2].len())
+            && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()));
+        if !shape_ok {
+            self.error(
+                path,
+                format!("`{s}` is not a date in the form YYYY-MM-DD"),
+                Some(HELP.into()),
+            );
+            return None;
+        }
+        let (y, m, d): (i16, i8, i8) = (
+            parts[0].parse().ok()?,
+            parts[1].parse().ok()?,
+            parts[2].parse().ok()?,
+        );
+        if !(1..=12).contains(&m) {
+            self.error(
+                path,
+                format!("`{s}` has no month {m}"),
+                Some("months go from 01 to 12, written YYYY-MM-DD".into()),
+            );
+            return None;
+        }
+        match Date::new(y, m, d) {
+            Ok(date) => Some(date),
+            Err(_) => {
+                let days = days_in_month(y, m).unwrap_or(31);
+                let month = jiff::civil::date(y, m, 1).strftime("%B %Y").to_string();
+                self.error(
+                    path,
+                    format!("`{s}` is not a real date: {month} has {days} days"),
+                    Some("check the day of the month".into()),
+                );
+                None
+            }
+        }
+    }
+
+    fn clock(&mut self, v: &Value, path: &KeyPath) -> Option<Time> {
+        const HELP: &str = "write the time as HH:MM in 24-hour time, e.g. \"16:00\"";
+        let s = match v {
+            Value::String(s) => s.trim().to_string(),
+            Value::Number(n) => {
+                self.error(
+                    path,
+                    format!("`{n}` is a number, not a time"),
+                    Some(HELP.into()),
+                );
+                return None;
+            }
+            other => {
+                self.error(
+                    path,
+                    format!("should be a time like \"16:00\", not {}", type_name(other)),
+                    Some(HELP.into()),
+                );
+                return None;
+            }
+        };
+        let parsed = s.split_once(':').and_then(|(h, m)| {
+            let digits = |x: &str| !x.is_empty() && x.chars().all(|c| c.is_ascii_digit());
+            if !(digits(h) && digits(m) && h.len() <= 2 && m.len() == 2) {
+                return None;
+            }
+            Some((h.parse::<i8>().ok()?, m.parse::<i8>().ok()?))
+        });
+        match parsed {
+            Some((h, m)) if (0..24).contains(&h) && (0..60).contains(&m) => {
+                Some(Time::new(h, m, 0, 0).ok()?)
+            }
+            Some(_) => {
+                self.error(
+                    path,
+                    format!("`{s}` is not a time of day"),
+                    Some("hours go from 00 to 23 and minutes from 00 to 59".into()),
+                );
+                None
+            }
+            None => {
+                let help = if s.to_lowercase().contains("am") || s.to_lowercase().contains("pm") {
+                    "use 24-hour time without am/pm, e.g. \"16:00\" for 4 pm".to_string()
+                } else {
+                    HELP.to_string()
+                };
+                self.error(
+                    path,
+                    format!("`{s}` is not a time in the form HH:MM"),
+                    Some(help),
+                );
+                None
+            }
+        }
+    }
+
+    fn timezone(&mut self, v: &Value, path: &KeyPath) -> Option<String> {
+        let s = self.string(v, path)?;
+        if jiff::tz::TimeZone::get(&s).is_ok() {
+            return Some(s);
+        }
+        let help = match s.to_uppercase().as_str() {
+            "CST" | "BEIJING" | "CHINA" | "UTC+8" | "GMT+8" => "for China write `Asia/Shanghai`".to_string(),
+            _ => "use an IANA time-zone name such as `Asia/Shanghai`, `Europe/London` or `America/New_York`".to_string(),
+        };
+        self.error(path, format!("`{s}` is not a known time zone"), Some(help));
+        None
+    }
+
+    fn online(&mut self, v: &Value, path: &KeyPath) -> Option<Online> {
+        if v.is_string() {
+            self.error(
+                path,
+                "should be a map with the meeting's `url`",
+                Some(format!(
+                    "write `online: {{url: {}}}`",
+                    v.as_str().unwrap_or("")
+                )),
+            );
+            return None;
+        }
+        let f = self.fields(v, path, "`online`", ONLINE_KEYS)?;
+        let url = self.required(&f, "url", |c, v, p| c.url(v, p));
+        let meeting_id = self.optional(&f, "meeting_id", |c, v, p| c.string(v, p));
+        let passcode = self.optional(&f, "passcode", |c, v, p| c.string(v, p));
+        let platform = self.optional(&f, "platform", |c, v, p| c.string(v, p));
+        Some(Online {
+            url: url?,
+            meeting_id,
+            passcode,
+            platform,
+        })
+    }
+
+    fn url(&mut self, v: &Value, path: &KeyPath) -> Option<String> {
+        let s = self.string(v, path)?;
+        match url::Url::parse(&s) {
+            Ok(u)
+                if matches!(u.scheme(), "http" | "https")
+                    && u.host_str().is_some_and(|h| !h.is_empty()) =>
+            {
+                Some(s)
+            }
+            Ok(u) if matches!(u.scheme(), "http" | "https") => {
+                self.error(
+                    path,
+                    format!("`{s}` has no host name"),
+                    Some("write a full web address, e.g. https://example.org/page".into()),
+                );
+                None
+            }
+            Ok(u) => {
+                self.error(
+                    path,
+                    format!(
+                        "`{s}` is not a web address (it starts with `{}:`)",
+                        u.scheme()
+                    ),
+                    Some("write a full web address starting with https://".into()),
+                );
+                None
+            }
+            Err(_) => {
+                let help = if !s.contains(' ') && s.contains('.') {
+                    format!("add the scheme: `https://{s}`")
+                } else {
+                    "write a full web address, e.g. https://example.org/page".to_string()
+                };
+                self.error(path, format!("`{s}` is not a web address"), Some(help));
+                None
+            }
+        }
+    }
+
+    /// A file path, relative to the event file; it must exist.
+    fn file(&mut self, v: &Value, path: &KeyPath) -> Option<std::path::PathBuf> {
+        let s = self.string(v, path)?;
+        let full = self.base_dir.join(&s);
+        if full.is_file() {
+            return Some(full);
+        }
+        let help = if full.is_dir() {
+            format!("`{s}` is a folder: name the file inside it")
+        } else {
+            format!(
+                "the path is read relative to the event file's folder, `{}`",
+                display_dir(self.base_dir)
+            )
+        };
+        self.error(path, format!("file `{s}` not found"), Some(help));
+        None
+    }
+
+    fn organizer(&mut self, v: &Value, path: &KeyPath) -> Option<Organizer> {
+        let f = self.fields(v, path, "`organizer`", ORGANIZER_KEYS)?;
+        let name = self.required(&f, "name", |c, v, p| c.text(v, p));
+        let logo = self.optional(&f, "logo", |c, v, p| c.file(v, p));
+        let url = self.optional(&f, "url", |c, v, p| c.url(v, p));
+        let color = if f.has_key("color") && f.get("color").is_none() {
+            // `color: #94070A` unquoted is a YAML comment: the value is lost.
+            self.error(
+                &path.key("color"),
+                "the colour is empty: in YAML an unquoted `#` starts a comment",
+                Some("put the colour in quotes: `color: \"#94070A\"`".into()),
+            );
+            None
+        } else {
+            self.optional(&f, "color", |c, v, p| c.color(v, p))
+        };
+        Some(Organizer {
+            name: name?,
+            logo,
+            url,
+            color,
+        })
+    }
+
+    fn color(&mut self, v: &Value, path: &KeyPath) -> Option<String> {
+        let s = self.string(v, path)?;
+        let hex = s.strip_prefix('#').unwrap_or(&s);
+        let is_hex = hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit());
+        if is_hex && s.starts_with('#') {
+            return Some(format!("#{}", hex.to_uppercase()));
+        }
+        let help = if is_hex {
+            format!("start it with `#` and quote it: `\"#{hex}\"`")
+        } else {
+            "write the colour as \"#RRGGBB\" with six hex digits, e.g. \"#94070A\"".to_string()
+        };
+        self.error(
+            path,
+            format!("`{s}` is not a colour of the form #RRGGBB"),
+            Some(help),
+        );
+        None
+    }
+
+    fn template(&mut self, v: &Value, path: &KeyPath) -> Option<TemplateRef> {
+        let s = self.string(v, path)?;
+        if s.ends_with(".typ") || s.contains('/') || s.contains('\\') {
+            return self.file(v, path).map(TemplateRef::File);
+        }
+        if BUILT_IN_TEMPLATES.contains(&s.as_str()) {
+            return Some(TemplateRef::BuiltIn(s));
+        }
+        let help = match nearest(&s, BUILT_IN_TEMPLATES) {
+            Some(n) => format!(
+                "did you mean `{n}`? Built-in layouts: {}",
+                BUILT_IN_TEMPLATES.join(", ")
+            ),
+            None => format!(
+                "built-in layouts: {}; or give a path to a .typ file",
+                BUILT_IN_TEMPLATES.join(", ")
+            ),
+        };
+        self.error(path, format!("`{s}` is not a built-in layout"), Some(help));
+        None
+    }
+}
+
+fn display_dir(dir: &Path) -> String {
+    let s = dir.display().to_string();
+    if s.is_empty() { ".".into() } else { s }
+}
+
+/// The closest of `options` to `word`, if it is close enough to be a typo.
+pub fn nearest<'a>(word: &str, options: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    options
+        .iter()
+        .map(|o| (strsim::damerau_levenshtein(&word, o), *o))
+        .filter(|(d, o)| *d <= (o.len() / 3).max(1) + usize::from(o.len() > 6))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, o)| o)
+}
+
+/// Keys that belong one level down: `photo` at the top is `speaker.photo`.
+const NESTED: &[(&str, &str)] = &[
+    ("name", "speaker.name"),
+    ("affiliation", "speaker.affiliation"),
+    ("photo", "speaker.photo"),
+    ("bio", "speaker.bio"),
+    ("biography", "speaker.bio"),
+    ("homepage", "speaker.homepage"),
+    ("date", "time.date"),
+    ("start", "time.start"),
+    ("end", "time.end"),
+    ("timezone", "time.timezone"),
+    ("logo", "organizer.logo"),
+    ("color", "organizer.color"),
+    ("url", "online.url"),
+    ("speakers", "speaker"),
+    ("hosts", "host"),
+    ("location", "place"),
+    ("venue", "place"),
+    ("room", "place"),
+    ("summary", "abstract"),
+    ("lang", "language"),
+];
+
+fn suggest_key(key: &str, parent: &KeyPath, allowed: &[&str]) -> String {
+    if let Some(n) = nearest(key, allowed) {
+        return format!("did you mean `{n}`?");
+    }
+    if parent.is_root()
+        && let Some((_, full)) = NESTED.iter().find(|(k, _)| *k == key.to_lowercase())
+    {
+        return format!("did you mean `{full}`?");
+    }
+    let here = if parent.is_root() {
+        "at the top level".to_string()
+    } else {
+        format!("in `{parent}`")
+    };
+    format!("the keys allowed {here} are: {}", allowed.join(", "))
+}
+
+/// A one-line example of a key, for "missing" and "wrong shape" messages.
+fn example_for(path: &str) -> Option<&'static str> {
+    Some(match path {
+        "title" => "title: On Physics-Inspired Generative Models",
+        "speaker" => "speaker: {name: Dr. Yilun Xu, affiliation: MIT}",
+        "time" => "time: {date: 2024-06-13, start: \"16:00\"}",
+        "place" => "place: {zh: 静园五院204室, en: Room 204, Courtyard No. 5}",
+        "organizer" => "organizer: {name: CFCS, color: \"#94070A\"}",
+        "online" => "online: {url: https://zoom.us/j/123}",
+        p if p.ends_with("time.date") || p == "date" => "date: 2024-06-13",
+        p if p.ends_with("start") => "start: \"16:00\"",
+        p if p.ends_with("name") => "name: Dr. Yilun Xu",
+        p if p.ends_with("url") => "url: https://example.org",
+        p if p.starts_with("time") => "time: {date: 2024-06-13, start: \"16:00\"}",
+        p if p.starts_with("speaker") => "speaker: {name: Dr. Yilun Xu}",
+        _ => return None,
+    })
+}

@@ -1,0 +1,140 @@
+//! One talk from file to posters: load → validate → prepare assets → fill the
+//! layout → check → export. A batch runs this per talk.
+
+use std::path::{Path, PathBuf};
+
+use crate::assets;
+use crate::diag::{Diagnostic, Failure};
+use crate::event::{self, Event, TemplateRef};
+use crate::export;
+use crate::render::Renderer;
+use crate::render::inputs::Pictures;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Format {
+    Pdf,
+    Png,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Png => "png",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub out_dir: PathBuf,
+    pub formats: Vec<Format>,
+    pub ppi: u32,
+    /// Overrides the event's own `template:`.
+    pub template: Option<TemplateRef>,
+}
+
+/// Renders one event file; returns the paths written. Nothing is written
+/// unless every check passed.
+pub fn render_file(
+    renderer: &Renderer,
+    path: &Path,
+    options: &Options,
+) -> Result<Vec<PathBuf>, Failure> {
+    let event = event::load(path)?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "poster".into());
+    render_event(renderer, &event, &stem, options)
+}
+
+/// Renders a loaded event to `out_dir/<stem>.<ext>`.
+pub fn render_event(
+    renderer: &Renderer,
+    event: &Event,
+    stem: &str,
+    options: &Options,
+) -> Result<Vec<PathBuf>, Failure> {
+    let pictures = prepare_pictures(event)?;
+    let default = TemplateRef::BuiltIn("flyer".into());
+    let template = options
+        .template
+        .as_ref()
+        .or(event.template.as_ref())
+        .unwrap_or(&default);
+    let doc = renderer.layout(event, &pictures, template)?;
+
+    // Encode everything before writing anything.
+    let mut outputs = Vec::new();
+    for format in unique(&options.formats) {
+        let bytes = match format {
+            Format::Pdf => export::pdf(&doc)?,
+            Format::Png => export::png(&doc, options.ppi as f32)?,
+        };
+        outputs.push((
+            options
+                .out_dir
+                .join(format!("{stem}.{}", format.extension())),
+            bytes,
+        ));
+    }
+    std::fs::create_dir_all(&options.out_dir).map_err(|e| {
+        Diagnostic::new(format!(
+            "cannot create the output folder `{}`: {}",
+            options.out_dir.display(),
+            event::io_reason(&e)
+        ))
+    })?;
+    let mut written = Vec::new();
+    for (path, bytes) in outputs {
+        export::write_atomic(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn unique(formats: &[Format]) -> Vec<Format> {
+    let mut out: Vec<Format> = Vec::new();
+    for f in formats {
+        if !out.contains(f) {
+            out.push(*f);
+        }
+    }
+    out
+}
+
+/// Reads every photo and the logo; each problem points at the key naming the file.
+pub fn prepare_pictures(event: &Event) -> Result<Pictures, Failure> {
+    let mut errors = Vec::new();
+    let mut load = |file: &Option<PathBuf>, key: crate::event::positions::KeyPath| {
+        let file = file.as_ref()?;
+        match assets::load_picture(file) {
+            Ok(p) => Some(p),
+            Err(d) => {
+                let mut located = event.origin.error(&key, d.message);
+                located.help = d.help;
+                errors.push(located);
+                None
+            }
+        }
+    };
+    let photos = event
+        .speakers
+        .iter()
+        .map(|s| load(&s.photo, s.path.key("photo")))
+        .collect();
+    let logo = event.organizer.as_ref().and_then(|o| {
+        load(
+            &o.logo,
+            crate::event::positions::KeyPath::root()
+                .key("organizer")
+                .key("logo"),
+        )
+    });
+    if errors.is_empty() {
+        Ok(Pictures { photos, logo })
+    } else {
+        Err(Failure(errors))
+    }
+}

@@ -1,0 +1,125 @@
+//! Checks on the laid-out poster before anything is written. Typst does not
+//! report an overflowing fixed-height box or a character no font has
+//! (../shared/typst-facts.md §2, §4), so we look for both ourselves.
+
+use typst::foundations::{Label, Selector, Value};
+use typst::introspection::{Introspector, MetadataElem};
+use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
+use typst::utils::PicoStr;
+use typst_layout::PagedDocument;
+
+/// What is wrong with a laid-out poster.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// More than one page.
+    Pages(usize),
+    /// `fields` do not fit their box even at the smallest size; the content
+    /// needs `need` times the room there is.
+    Overflow { fields: Vec<String>, need: f64 },
+    /// Characters no bundled or available font can draw.
+    MissingGlyphs(Vec<char>),
+    /// Text drawn (partly) outside the page: `text` is its start.
+    OffPage(String),
+}
+
+/// Every problem found, in the order a user should fix them.
+pub fn check(doc: &PagedDocument) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let pages = doc.pages().len();
+    if pages != 1 {
+        problems.push(Problem::Pages(pages));
+    }
+    problems.extend(overflow_reports(doc));
+    let mut missing = Vec::new();
+    let mut off_page = Vec::new();
+    for page in doc.pages() {
+        let frame = &page.frame;
+        walk(frame, Transform::identity(), &mut |ts, pos, text| {
+            for g in text.glyphs.iter().filter(|g| g.id == 0) {
+                let s = text
+                    .text
+                    .get(g.range.start as usize..g.range.end as usize)
+                    .unwrap_or("");
+                missing.extend(s.chars().filter(|c| !c.is_whitespace()));
+            }
+            if off_page.is_empty() && !inside(frame, ts, pos, text) {
+                off_page.push(text.text.chars().take(40).collect::<String>());
+            }
+        });
+    }
+    missing.sort_unstable();
+    missing.dedup();
+    if !missing.is_empty() {
+        problems.push(Problem::MissingGlyphs(missing));
+    }
+    // Text past the edge is usually overflow already reported; say it only alone.
+    if let Some(text) = off_page.into_iter().next()
+        && !problems
+            .iter()
+            .any(|p| matches!(p, Problem::Overflow { .. } | Problem::Pages(_)))
+    {
+        problems.push(Problem::OffPage(text));
+    }
+    problems
+}
+
+/// The `<talkposter-overflow>` markers the layout's `fit` leaves.
+fn overflow_reports(doc: &PagedDocument) -> Vec<Problem> {
+    let Some(label) = Label::new(PicoStr::intern("talkposter-overflow")) else {
+        return Vec::new();
+    };
+    doc.introspector()
+        .query(&Selector::Label(label))
+        .iter()
+        .filter_map(|c| c.to_packed::<MetadataElem>().map(|m| m.value.clone()))
+        .filter_map(|v| {
+            let Value::Dict(d) = v else { return None };
+            let fields = match d.get("fields").ok()? {
+                Value::Array(a) => a
+                    .iter()
+                    .filter_map(|x| x.clone().cast::<String>().ok())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let need = match d.get("need").ok()? {
+                Value::Float(f) => *f,
+                Value::Int(i) => *i as f64,
+                _ => 1.0,
+            };
+            Some(Problem::Overflow { fields, need })
+        })
+        .collect()
+}
+
+fn walk(
+    frame: &Frame,
+    ts: Transform,
+    f: &mut impl FnMut(Transform, Point, &typst::text::TextItem),
+) {
+    for (pos, item) in frame.items() {
+        match item {
+            FrameItem::Group(g) => {
+                let inner = ts
+                    .pre_concat(Transform::translate(pos.x, pos.y))
+                    .pre_concat(g.transform);
+                walk(&g.frame, inner, f);
+            }
+            FrameItem::Text(t) => f(ts, *pos, t),
+            _ => {}
+        }
+    }
+}
+
+/// Whether a run of text lies on the page (half a point of slack).
+fn inside(page: &Frame, ts: Transform, pos: Point, text: &typst::text::TextItem) -> bool {
+    let slack = Abs::pt(0.5);
+    let (w, h) = (page.width(), page.height());
+    let corners = [
+        Point::new(pos.x, pos.y - text.size * 0.8),
+        Point::new(pos.x + text.width(), pos.y + text.size * 0.2),
+    ];
+    corners.iter().all(|c| {
+        let p = c.transform(ts);
+        p.x >= -slack && p.x <= w + slack && p.y >= -slack && p.y <= h + slack
+    })
+}
