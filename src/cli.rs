@@ -31,21 +31,11 @@ pub struct RenderArgs {
     pub event: PathBuf,
 
     /// Folder to write the posters into; created when missing.
-    #[arg(
-        short = 'o',
-        long = "output",
-        value_name = "DIR",
-        default_value = "out"
-    )]
+    #[arg(short = 'o', long = "output", value_name = "DIR", default_value = "out")]
     pub output: PathBuf,
 
     /// What to write, comma-separated.
-    #[arg(
-        long,
-        value_name = "pdf,png",
-        value_delimiter = ',',
-        default_value = "pdf,png"
-    )]
+    #[arg(long, value_name = "pdf,png", value_delimiter = ',', default_value = "pdf,png")]
     pub format: Vec<Format>,
 
     /// Resolution of the PNG in pixels per inch (150 gives 1240 px across A4).

@@ -33,13 +33,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            file: None,
-            snippet: None,
-            key: None,
-            message: message.into(),
-            help: Vec::new(),
-        }
+        Self { file: None, snippet: None, key: None, message: message.into(), help: Vec::new() }
     }
 
     pub fn in_file(mut self, file: &Path) -> Self {
@@ -190,17 +184,8 @@ mod tests {
 
     #[test]
     fn display_has_location_key_and_help() {
-        let src = SourceText {
-            path: "e.yaml".into(),
-            text: "title: x\ndate: 2024-02-30\n".into(),
-        };
-        let d = Diagnostic::new("not a real date")
-            .at(&src, 15..25)
-            .key("time.date")
-            .help("February 2024 has 29 days");
-        assert_eq!(
-            d.to_string(),
-            "e.yaml:2:7: time.date: not a real date\n  help: February 2024 has 29 days"
-        );
+        let src = SourceText { path: "e.yaml".into(), text: "title: x\ndate: 2024-02-30\n".into() };
+        let d = Diagnostic::new("not a real date").at(&src, 15..25).key("time.date").help("February 2024 has 29 days");
+        assert_eq!(d.to_string(), "e.yaml:2:7: time.date: not a real date\n  help: February 2024 has 29 days");
     }
 }

@@ -22,10 +22,7 @@ pub fn pdf(doc: &PagedDocument) -> Result<Vec<u8>, Diagnostic> {
 /// resolution recorded (pHYs) so print tools know its size. Fast compression:
 /// encoding dominates otherwise.
 pub fn png(doc: &PagedDocument, ppi: f32) -> Result<Vec<u8>, Diagnostic> {
-    let page = doc
-        .pages()
-        .first()
-        .ok_or_else(|| Diagnostic::new("the poster has no page"))?;
+    let page = doc.pages().first().ok_or_else(|| Diagnostic::new("the poster has no page"))?;
     let options = typst_render::RenderOptions {
         pixel_per_pt: typst::utils::Scalar::new(f64::from(ppi) / 72.0),
         render_bleed: false,
@@ -33,25 +30,15 @@ pub fn png(doc: &PagedDocument, ppi: f32) -> Result<Vec<u8>, Diagnostic> {
     let pixmap = typst_render::render(page, &options);
     let (w, h) = (pixmap.width(), pixmap.height());
     // The page is filled white, so every pixel is opaque: drop alpha.
-    let rgb: Vec<u8> = pixmap
-        .data()
-        .chunks_exact(4)
-        .flat_map(|p| [p[0], p[1], p[2]])
-        .collect();
+    let rgb: Vec<u8> = pixmap.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, w, h);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Fast);
     let per_meter = (f64::from(ppi) / 0.0254).round() as u32;
-    encoder.set_pixel_dims(Some(png::PixelDimensions {
-        xppu: per_meter,
-        yppu: per_meter,
-        unit: png::Unit::Meter,
-    }));
-    let written = encoder
-        .write_header()
-        .and_then(|mut writer| writer.write_image_data(&rgb));
+    encoder.set_pixel_dims(Some(png::PixelDimensions { xppu: per_meter, yppu: per_meter, unit: png::Unit::Meter }));
+    let written = encoder.write_header().and_then(|mut writer| writer.write_image_data(&rgb));
     written.map_err(|e| Diagnostic::new(format!("the PNG could not be encoded: {e}")))?;
     Ok(out)
 }
@@ -59,32 +46,19 @@ pub fn png(doc: &PagedDocument, ppi: f32) -> Result<Vec<u8>, Diagnostic> {
 /// Writes `bytes` to `path` atomically: a reader (or a crash) never sees a
 /// half-written poster.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| {
-        Diagnostic::new(format!(
-            "cannot write `{}`: {}",
-            path.display(),
-            io_reason(&e)
-        ))
-        .help("check that the output folder is writable and the disk is not full")
+        Diagnostic::new(format!("cannot write `{}`: {}", path.display(), io_reason(&e)))
+            .help("check that the output folder is writable and the disk is not full")
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".talkposter-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(fail)?;
+    let mut tmp = tempfile::Builder::new().prefix(".talkposter-").suffix(".tmp").tempfile_in(dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     // Temporary files are private (0600); a poster is an ordinary file.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(fail)?;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(fail)?;
     }
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
@@ -101,10 +75,7 @@ mod tests {
         write_atomic(&p, b"one").unwrap();
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1, "{names:?}");
     }
 

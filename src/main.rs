@@ -21,11 +21,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            let color = if std::io::stderr().is_terminal() {
-                ColorChoice::Auto
-            } else {
-                ColorChoice::Never
-            };
+            let color = if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
             diag::report(&mut StandardStream::stderr(color), &failure);
             ExitCode::from(1)
         }
@@ -34,12 +30,7 @@ fn main() -> ExitCode {
 
 fn render(args: RenderArgs) -> Result<(), Failure> {
     let template = args.template.as_deref().map(template_arg).transpose()?;
-    let options = Options {
-        out_dir: args.output,
-        formats: args.format,
-        ppi: args.ppi,
-        template,
-    };
+    let options = Options { out_dir: args.output, formats: args.format, ppi: args.ppi, template };
     let renderer = Renderer::new(args.font_path);
     for path in pipeline::render_file(&renderer, &args.event, &options)? {
         println!("{}", path.display());
@@ -56,16 +47,9 @@ fn template_arg(s: &str) -> Result<TemplateRef, Failure> {
     if path.is_file() {
         return Ok(TemplateRef::File(path));
     }
-    let mut d = Diagnostic::new(format!(
-        "--template `{s}` is neither a built-in layout nor a file"
-    ));
+    let mut d = Diagnostic::new(format!("--template `{s}` is neither a built-in layout nor a file"));
     if let Some(n) = nearest(s, BUILT_IN_TEMPLATES) {
         d = d.help(format!("did you mean `{n}`?"));
     }
-    Err(d
-        .help(format!(
-            "built-in layouts: {}; or give the path of a .typ file",
-            BUILT_IN_TEMPLATES.join(", ")
-        ))
-        .into())
+    Err(d.help(format!("built-in layouts: {}; or give the path of a .typ file", BUILT_IN_TEMPLATES.join(", "))).into())
 }

@@ -36,16 +36,9 @@ pub struct Options {
 
 /// Renders one event file; returns the paths written. Nothing is written
 /// unless every check passed.
-pub fn render_file(
-    renderer: &Renderer,
-    path: &Path,
-    options: &Options,
-) -> Result<Vec<PathBuf>, Failure> {
+pub fn render_file(renderer: &Renderer, path: &Path, options: &Options) -> Result<Vec<PathBuf>, Failure> {
     let event = event::load(path)?;
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| "poster".into());
+    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "poster".into());
     render_event(renderer, &event, &stem, options)
 }
 
@@ -58,11 +51,7 @@ pub fn render_event(
 ) -> Result<Vec<PathBuf>, Failure> {
     let pictures = prepare_pictures(event)?;
     let default = TemplateRef::BuiltIn("flyer".into());
-    let template = options
-        .template
-        .as_ref()
-        .or(event.template.as_ref())
-        .unwrap_or(&default);
+    let template = options.template.as_ref().or(event.template.as_ref()).unwrap_or(&default);
     let doc = renderer.layout(event, &pictures, template)?;
 
     // Encode everything before writing anything.
@@ -72,12 +61,7 @@ pub fn render_event(
             Format::Pdf => export::pdf(&doc)?,
             Format::Png => export::png(&doc, options.ppi as f32)?,
         };
-        outputs.push((
-            options
-                .out_dir
-                .join(format!("{stem}.{}", format.extension())),
-            bytes,
-        ));
+        outputs.push((options.out_dir.join(format!("{stem}.{}", format.extension())), bytes));
     }
     std::fs::create_dir_all(&options.out_dir).map_err(|e| {
         Diagnostic::new(format!(
@@ -119,22 +103,10 @@ pub fn prepare_pictures(event: &Event) -> Result<Pictures, Failure> {
             }
         }
     };
-    let photos = event
-        .speakers
-        .iter()
-        .map(|s| load(&s.photo, s.path.key("photo")))
-        .collect();
-    let logo = event.organizer.as_ref().and_then(|o| {
-        load(
-            &o.logo,
-            crate::event::positions::KeyPath::root()
-                .key("organizer")
-                .key("logo"),
-        )
-    });
-    if errors.is_empty() {
-        Ok(Pictures { photos, logo })
-    } else {
-        Err(Failure(errors))
-    }
+    let photos = event.speakers.iter().map(|s| load(&s.photo, s.path.key("photo"))).collect();
+    let logo = event
+        .organizer
+        .as_ref()
+        .and_then(|o| load(&o.logo, crate::event::positions::KeyPath::root().key("organizer").key("logo")));
+    if errors.is_empty() { Ok(Pictures { photos, logo }) } else { Err(Failure(errors)) }
 }

@@ -59,25 +59,13 @@ pub fn time_range(start: Time, end: Option<Time>) -> String {
 
 /// `2024年6月13日 星期四`
 pub fn date_zh(d: Date) -> String {
-    format!(
-        "{}年{}月{}日 {}",
-        d.year(),
-        d.month(),
-        d.day(),
-        weekday_zh(d.weekday())
-    )
+    format!("{}年{}月{}日 {}", d.year(), d.month(), d.day(), weekday_zh(d.weekday()))
 }
 
 /// `Thursday, June 13, 2024`
 pub fn date_en(d: Date) -> String {
     let month = MONTHS_EN[(d.month() - 1) as usize];
-    format!(
-        "{}, {} {}, {}",
-        weekday_en(d.weekday()),
-        month,
-        d.day(),
-        d.year()
-    )
+    format!("{}, {} {}, {}", weekday_en(d.weekday()), month, d.day(), d.year())
 }
 
 /// `2024年6月13日 星期四 16:00–17:30`
@@ -101,12 +89,7 @@ mod tests {
     use jiff::civil::{date, time};
 
     fn when(d: Date, start: Time, end: Option<Time>) -> When {
-        When {
-            date: d,
-            start,
-            end,
-            timezone: None,
-        }
+        When { date: d, start, end, timezone: None }
     }
 
     #[test]
@@ -118,11 +101,7 @@ mod tests {
 
     #[test]
     fn end_time_makes_a_range() {
-        let w = when(
-            date(2024, 6, 13),
-            time(16, 0, 0, 0),
-            Some(time(17, 30, 0, 0)),
-        );
+        let w = when(date(2024, 6, 13), time(16, 0, 0, 0), Some(time(17, 30, 0, 0)));
         assert_eq!(when_zh(&w), "2024年6月13日 星期四 16:00–17:30");
         assert_eq!(when_en(&w), "Thursday, June 13, 2024 · 16:00–17:30");
     }

@@ -23,11 +23,7 @@ pub fn load(path: &Path) -> Result<Event, Failure> {
 pub fn read_source(path: &Path) -> Result<SourceText, Failure> {
     let bytes = std::fs::read(path).map_err(|e| {
         let d = Diagnostic::new(format!("cannot read the file: {}", io_reason(&e))).in_file(path);
-        if e.kind() == std::io::ErrorKind::NotFound {
-            d.help("check the file name and folder")
-        } else {
-            d
-        }
+        if e.kind() == std::io::ErrorKind::NotFound { d.help("check the file name and folder") } else { d }
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::new(format!(
@@ -37,24 +33,14 @@ pub fn read_source(path: &Path) -> Result<SourceText, Failure> {
         .in_file(path)
         .help("save the file as UTF-8 (in most editors: Save As → Encoding → UTF-8)")
     })?;
-    let text = text
-        .strip_prefix('\u{FEFF}')
-        .map(str::to_string)
-        .unwrap_or(text);
-    Ok(SourceText {
-        path: path.to_path_buf(),
-        text: text.into(),
-    })
+    let text = text.strip_prefix('\u{FEFF}').map(str::to_string).unwrap_or(text);
+    Ok(SourceText { path: path.to_path_buf(), text: text.into() })
 }
 
 /// Parses and validates the text of an event file.
 pub fn parse(source: SourceText) -> Result<Event, Failure> {
     let value = parse_yaml(&source)?;
-    let base_dir = source
-        .path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
+    let base_dir = source.path.parent().map(Path::to_path_buf).unwrap_or_default();
     let positions = Positions::index(&source.text);
     let origin = Arc::new(Origin { source, positions });
     validate::validate(&value, origin, &base_dir)
@@ -65,11 +51,7 @@ pub fn parse_yaml(source: &SourceText) -> Result<serde_yaml::Value, Failure> {
     let mut value: serde_yaml::Value = serde_yaml::from_str(&source.text).map_err(|e| {
         let message = e.to_string();
         // serde_yaml appends " at line L column C"; the snippet shows that.
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
         let d = Diagnostic::new(format!("this is not valid YAML: {message}"));
         let d = match e.location() {
             Some(loc) => {

@@ -27,11 +27,7 @@ impl Lang {
     /// The language a plain string is written in: Chinese if it holds any Han
     /// character, else English. Only used to pick line breaking and fonts.
     pub fn detect(s: &str) -> Lang {
-        if s.chars().any(is_han) {
-            Lang::Zh
-        } else {
-            Lang::En
-        }
+        if s.chars().any(is_han) { Lang::Zh } else { Lang::En }
     }
 }
 
@@ -43,10 +39,7 @@ pub fn is_han(c: char) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Text {
     Same(String),
-    Localized {
-        en: Option<String>,
-        zh: Option<String>,
-    },
+    Localized { en: Option<String>, zh: Option<String> },
 }
 
 impl Text {
@@ -165,11 +158,7 @@ impl Origin {
     /// An error about the value at `path`, pointing at its line.
     pub fn error(&self, path: &KeyPath, message: impl Into<String>) -> Diagnostic {
         let d = Diagnostic::new(message);
-        let d = if path.is_root() {
-            d
-        } else {
-            d.key(path.to_string())
-        };
+        let d = if path.is_root() { d } else { d.key(path.to_string()) };
         match self.positions.value(path) {
             Some(span) => d.at(&self.source, span),
             None => d.in_file(&self.source.path),

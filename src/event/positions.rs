@@ -68,11 +68,7 @@ impl Positions {
     /// Indexes `text`. A document yaml-rust2 cannot read gives an empty index:
     /// positions only improve messages, serde_yaml has the last word on syntax.
     pub fn index(text: &str) -> Self {
-        let mut rec = Recorder {
-            text,
-            line_starts: line_starts(text),
-            ..Default::default()
-        };
+        let mut rec = Recorder { text, line_starts: line_starts(text), ..Default::default() };
         let mut parser = Parser::new_from_str(text);
         if parser.load(&mut rec, false).is_err() {
             return Positions::default();
@@ -98,14 +94,8 @@ impl Positions {
 }
 
 enum Frame {
-    Map {
-        path: KeyPath,
-        pending_key: Option<String>,
-    },
-    Seq {
-        path: KeyPath,
-        next: usize,
-    },
+    Map { path: KeyPath, pending_key: Option<String> },
+    Seq { path: KeyPath, next: usize },
 }
 
 #[derive(Default)]
@@ -119,17 +109,9 @@ struct Recorder<'t> {
 impl Recorder<'_> {
     /// Byte offset of a yaml-rust2 marker (1-based line, 0-based char column).
     fn offset(&self, mark: Marker) -> usize {
-        let start = self
-            .line_starts
-            .get(mark.line().saturating_sub(1))
-            .copied()
-            .unwrap_or(0);
+        let start = self.line_starts.get(mark.line().saturating_sub(1)).copied().unwrap_or(0);
         let line = &self.text[start..];
-        start
-            + line
-                .char_indices()
-                .nth(mark.col())
-                .map_or(line.len(), |(i, _)| i)
+        start + line.char_indices().nth(mark.col()).map_or(line.len(), |(i, _)| i)
     }
 
     /// The span of a node that starts at `start`: the scalar's own text when it
@@ -178,7 +160,11 @@ impl MarkedEventReceiver for Recorder<'_> {
                     }
                 }
                 (Some(path), false) => {
-                    let span = self.span(start, Some(&value));
+                    // `key:` with nothing after it: point at the key, not the next line.
+                    let span = match self.out.keys.get(&path) {
+                        Some(key_span) if value.is_empty() => key_span.clone(),
+                        _ => self.span(start, Some(&value)),
+                    };
                     self.out.values.insert(path, span);
                 }
                 (None, false) => {}
@@ -187,18 +173,11 @@ impl MarkedEventReceiver for Recorder<'_> {
                 let is_map = matches!(ev, Event::MappingStart(..));
                 let (path, is_key) = self.place();
                 // A complex (non-scalar) key: index its insides under a path no one asks for.
-                let path = if is_key {
-                    KeyPath::root().key("\u{0}complex-key")
-                } else {
-                    path.unwrap_or_default()
-                };
+                let path = if is_key { KeyPath::root().key("\u{0}complex-key") } else { path.unwrap_or_default() };
                 let span = self.span(start, None);
                 self.out.values.entry(path.clone()).or_insert(span);
                 self.stack.push(if is_map {
-                    Frame::Map {
-                        path,
-                        pending_key: None,
-                    }
+                    Frame::Map { path, pending_key: None }
                 } else {
                     Frame::Seq { path, next: 0 }
                 });
@@ -218,9 +197,7 @@ impl MarkedEventReceiver for Recorder<'_> {
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect()
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
 }
 
 #[cfg(test)]
@@ -233,29 +210,18 @@ mod tests {
 
     #[test]
     fn records_values_and_keys_by_path() {
-        let text = "title: Hello\nspeaker:\n  - name: 王亦洲\n    photo: a.jpg\n  - name: B\ntime:\n  date: 2024-02-30\n";
+        let text =
+            "title: Hello\nspeaker:\n  - name: 王亦洲\n    photo: a.jpg\n  - name: B\ntime:\n  date: 2024-02-30\n";
         let p = Positions::index(text);
         let root = KeyPath::root();
         assert_eq!(at(text, p.value(&root.key("title")).unwrap()), "Hello");
         let s1 = root.key("speaker").index(0);
         assert_eq!(at(text, p.value(&s1.key("photo")).unwrap()), "a.jpg");
         assert_eq!(at(text, p.key(&s1.key("photo")).unwrap()), "photo");
-        assert_eq!(
-            at(
-                text,
-                p.value(&root.key("speaker").index(1).key("name")).unwrap()
-            ),
-            "B"
-        );
-        assert_eq!(
-            at(text, p.value(&root.key("time").key("date")).unwrap()),
-            "2024-02-30"
-        );
+        assert_eq!(at(text, p.value(&root.key("speaker").index(1).key("name")).unwrap()), "B");
+        assert_eq!(at(text, p.value(&root.key("time").key("date")).unwrap()), "2024-02-30");
         // An unknown deeper path falls back to its parent.
-        assert_eq!(
-            at(text, p.value(&s1.key("name").key("zh")).unwrap()),
-            "王亦洲"
-        );
+        assert_eq!(at(text, p.value(&s1.key("name").key("zh")).unwrap()), "王亦洲");
     }
 
     #[test]

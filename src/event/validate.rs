@@ -43,18 +43,13 @@ const LANG_KEYS: &[&str] = &["en", "zh"];
 /// Checks `value` (the parsed event file) and builds the event. Relative
 /// paths resolve against `base_dir`.
 pub fn validate(value: &Value, origin: Arc<Origin>, base_dir: &Path) -> Result<Event, Failure> {
-    let mut c = Check {
-        origin: &origin,
-        base_dir,
-        errors: Vec::new(),
-    };
+    let mut c = Check { origin: &origin, base_dir, errors: Vec::new() };
     let root = KeyPath::root();
     match c.event(value, &root) {
         Some(e) if c.errors.is_empty() => Ok(e),
         _ => {
             if c.errors.is_empty() {
-                c.errors
-                    .push(origin.error(&root, "the event could not be read"));
+                c.errors.push(origin.error(&root, "the event could not be read"));
             }
             Err(Failure(c.errors))
         }
@@ -71,6 +66,9 @@ struct Check<'a> {
 struct Fields<'v> {
     path: KeyPath,
     entries: BTreeMap<String, &'v Value>,
+    /// Known keys that an unknown key was taken for (`plase` → `place`):
+    /// their absence is already explained.
+    misspelled: Vec<&'static str>,
 }
 
 impl<'v> Fields<'v> {
@@ -122,20 +120,15 @@ impl Check<'_> {
         let subtitle = self.optional(&f, "subtitle", |c, v, p| c.text(v, p));
         let kind = self.optional(&f, "kind", |c, v, p| c.text(v, p));
         let speakers = self.required(&f, "speaker", |c, v, p| c.speakers(v, p));
-        let hosts = self
-            .optional(&f, "host", |c, v, p| c.hosts(v, p))
-            .unwrap_or_default();
+        let hosts = self.optional(&f, "host", |c, v, p| c.hosts(v, p)).unwrap_or_default();
         let time = self.required(&f, "time", |c, v, p| c.when(v, p));
         let online = self.optional(&f, "online", |c, v, p| c.online(v, p));
         let place = if online.is_some() || f.get("online").is_some() {
             self.optional(&f, "place", |c, v, p| c.text(v, p))
         } else {
-            self.required_with_help(
-                &f,
-                "place",
-                "or give `online: {url: …}` for a remote talk",
-                |c, v, p| c.text(v, p),
-            )
+            self.required_with_help(&f, "place", "or give `online: {url: …}` for a remote talk", |c, v, p| {
+                c.text(v, p)
+            })
         };
         let registration = self.optional(&f, "registration", |c, v, p| c.url(v, p));
         let abstract_ = self.optional(&f, "abstract", |c, v, p| c.text(v, p));
@@ -143,19 +136,12 @@ impl Check<'_> {
         let series = self.optional(&f, "series", |c, v, p| c.text(v, p));
         let language = self
             .optional(&f, "language", |c, v, p| {
-                c.choice(v, p, &["en", "zh"])
-                    .map(|s| if s == "zh" { Lang::Zh } else { Lang::En })
+                c.choice(v, p, &["en", "zh"]).map(|s| if s == "zh" { Lang::Zh } else { Lang::En })
             })
             .unwrap_or(Lang::En);
         let markup = self
             .optional(&f, "markup", |c, v, p| {
-                c.choice(v, p, &["plain", "typst"]).map(|s| {
-                    if s == "typst" {
-                        Markup::Typst
-                    } else {
-                        Markup::Plain
-                    }
-                })
+                c.choice(v, p, &["plain", "typst"]).map(|s| if s == "typst" { Markup::Typst } else { Markup::Plain })
             })
             .unwrap_or(Markup::Plain);
         let organizer = self.optional(&f, "organizer", |c, v, p| c.organizer(v, p));
@@ -199,21 +185,18 @@ impl Check<'_> {
     ) -> Option<T> {
         match f.get(key) {
             Some((v, p)) => read(self, v, &p),
+            None if f.misspelled.contains(&key) => None,
             None => {
                 let path = f.path.key(key);
-                let mut d = if f.has_key(key) {
-                    self.origin.error(&path, "is empty")
+                let (mut d, verb) = if f.has_key(key) {
+                    (self.origin.error(&path, "is empty"), "write it")
                 } else {
-                    self.origin
-                        .error(&f.path, format!("the required key `{key}` is missing"))
-                        .key(path.to_string())
+                    let d = self.origin.error(&f.path, format!("the required key `{key}` is missing"));
+                    (d.key(path.to_string()), "add it")
                 };
                 if let Some(ex) = example_for(&path.to_string()) {
-                    d = d.help(if extra.is_empty() {
-                        format!("add it, e.g. `{ex}`")
-                    } else {
-                        format!("add it, e.g. `{ex}`, {extra}")
-                    });
+                    let extra = if extra.is_empty() { String::new() } else { format!(", {extra}") };
+                    d = d.help(format!("{verb}, e.g. `{ex}`{extra}"));
                 }
                 self.errors.push(d);
                 None
@@ -232,51 +215,33 @@ impl Check<'_> {
     }
 
     /// Checks that `v` is a mapping with string keys drawn from `allowed`.
-    fn fields<'v>(
-        &mut self,
-        v: &'v Value,
-        path: &KeyPath,
-        what: &str,
-        allowed: &[&str],
-    ) -> Option<Fields<'v>> {
+    fn fields<'v>(&mut self, v: &'v Value, path: &KeyPath, what: &str, allowed: &[&'static str]) -> Option<Fields<'v>> {
         let Value::Mapping(map) = v else {
             let help = example_for(&path.to_string()).map(|ex| format!("write it like `{ex}`"));
-            self.error(
-                path,
-                format!("{what} should be a map of keys, not {}", type_name(v)),
-                help,
-            );
+            self.error(path, format!("{what} should be a map of keys, not {}", type_name(v)), help);
             return None;
         };
+        // Unknown keys are reported and the known ones still checked, so one
+        // run shows every problem.
         let mut entries = BTreeMap::new();
-        let mut ok = true;
+        let mut misspelled = Vec::new();
         for (k, val) in map {
             let Some(key) = k.as_str() else {
-                self.error(
-                    path,
-                    format!("keys must be words, not {}", type_name(k)),
-                    None,
-                );
-                ok = false;
+                self.error(path, format!("keys must be words, not {}", type_name(k)), None);
                 continue;
             };
             if !allowed.contains(&key) {
                 let key_path = path.key(key);
-                let mut d = self
-                    .origin
-                    .key_error(&key_path, format!("unknown key `{key}`"));
+                let mut d = self.origin.key_error(&key_path, format!("unknown key `{key}`"));
                 d.key = Some(key_path.to_string());
                 d = d.help(suggest_key(key, path, allowed));
                 self.errors.push(d);
-                ok = false;
+                misspelled.extend(nearest(key, allowed));
                 continue;
             }
             entries.insert(key.to_string(), val);
         }
-        ok.then_some(Fields {
-            path: path.clone(),
-            entries,
-        })
+        Some(Fields { path: path.clone(), entries, misspelled })
     }
 
     /// Text: a string (numbers are taken as written), or `{en: …, zh: …}`.
@@ -288,11 +253,7 @@ impl Check<'_> {
                 let zh = self.optional(&f, "zh", |c, v, p| c.string(v, p));
                 if en.is_none() && zh.is_none() {
                     if f.entries.is_empty() {
-                        self.error(
-                            path,
-                            "is empty",
-                            Some("write the text, or `{en: …, zh: …}`".into()),
-                        );
+                        self.error(path, "is empty", Some("write the text, or `{en: …, zh: …}`".into()));
                     }
                     return None;
                 }
@@ -325,11 +286,7 @@ impl Check<'_> {
             }
         };
         if s.is_empty() {
-            self.error(
-                path,
-                "is empty",
-                Some("write the text, or remove the key".into()),
-            );
+            self.error(path, "is empty", Some("write the text, or remove the key".into()));
             return None;
         }
         Some(s)
@@ -359,18 +316,11 @@ impl Check<'_> {
         match v {
             Value::Sequence(items) => {
                 if items.is_empty() {
-                    self.error(
-                        path,
-                        "the list is empty",
-                        Some("give at least one entry, or remove the key".into()),
-                    );
+                    self.error(path, "the list is empty", Some("give at least one entry, or remove the key".into()));
                     return None;
                 }
-                let read_all: Vec<Option<T>> = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| read(self, item, &path.index(i)))
-                    .collect();
+                let read_all: Vec<Option<T>> =
+                    items.iter().enumerate().map(|(i, item)| read(self, item, &path.index(i))).collect();
                 read_all.into_iter().collect()
             }
             _ => read(self, v, path).map(|x| vec![x]),
@@ -386,11 +336,7 @@ impl Check<'_> {
             self.error(
                 path,
                 "should be a map with the speaker's `name`",
-                Some(format!(
-                    "write `{}: {{name: {}}}`",
-                    path,
-                    v.as_str().unwrap_or("")
-                )),
+                Some(format!("write `{}: {{name: {}}}`", path, v.as_str().unwrap_or(""))),
             );
             return None;
         }
@@ -400,23 +346,11 @@ impl Check<'_> {
         let photo = self.optional(&f, "photo", |c, v, p| c.file(v, p));
         let bio = self.optional(&f, "bio", |c, v, p| c.text(v, p));
         let homepage = self.optional(&f, "homepage", |c, v, p| c.url(v, p));
-        Some(Speaker {
-            path: path.clone(),
-            name: name?,
-            affiliation,
-            photo,
-            bio,
-            homepage,
-        })
+        Some(Speaker { path: path.clone(), name: name?, affiliation, photo, bio, homepage })
     }
 
     fn hosts(&mut self, v: &Value, path: &KeyPath) -> Option<Vec<Host>> {
-        self.one_or_many(v, path, |c, v, p| {
-            c.text(v, p).map(|name| Host {
-                path: p.clone(),
-                name,
-            })
-        })
+        self.one_or_many(v, path, |c, v, p| c.text(v, p).map(|name| Host { path: p.clone(), name }))
     }
 
     fn when(&mut self, v: &Value, path: &KeyPath) -> Option<When> {
@@ -435,22 +369,13 @@ impl Check<'_> {
             );
             return None;
         }
-        Some(When {
-            date: date?,
-            start: start?,
-            end,
-            timezone,
-        })
+        Some(When { date: date?, start: start?, end, timezone })
     }
 
     fn date(&mut self, v: &Value, path: &KeyPath) -> Option<Date> {
         const HELP: &str = "write the date as YYYY-MM-DD, e.g. 2024-06-13";
         let Some(s) = v.as_str().map(str::trim) else {
-            self.error(
-                path,
-                format!("should be a date like 2024-06-13, not {}", type_name(v)),
-                Some(HELP.into()),
-            );
+            self.error(path, format!("should be a date like 2024-06-13, not {}", type_name(v)), Some(HELP.into()));
             return None;
         };
         let parts: Vec<&str> = s.split('-').collect();
@@ -460,18 +385,10 @@ impl Check<'_> {
             && (1..=2).contains(&parts[2].len())
             && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()));
         if !shape_ok {
-            self.error(
-                path,
-                format!("`{s}` is not a date in the form YYYY-MM-DD"),
-                Some(HELP.into()),
-            );
+            self.error(path, format!("`{s}` is not a date in the form YYYY-MM-DD"), Some(HELP.into()));
             return None;
         }
-        let (y, m, d): (i16, i8, i8) = (
-            parts[0].parse().ok()?,
-            parts[1].parse().ok()?,
-            parts[2].parse().ok()?,
-        );
+        let (y, m, d): (i16, i8, i8) = (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?);
         if !(1..=12).contains(&m) {
             self.error(
                 path,
@@ -500,11 +417,7 @@ impl Check<'_> {
         let s = match v {
             Value::String(s) => s.trim().to_string(),
             Value::Number(n) => {
-                self.error(
-                    path,
-                    format!("`{n}` is a number, not a time"),
-                    Some(HELP.into()),
-                );
+                self.error(path, format!("`{n}` is a number, not a time"), Some(HELP.into()));
                 return None;
             }
             other => {
@@ -524,9 +437,7 @@ impl Check<'_> {
             Some((h.parse::<i8>().ok()?, m.parse::<i8>().ok()?))
         });
         match parsed {
-            Some((h, m)) if (0..24).contains(&h) && (0..60).contains(&m) => {
-                Some(Time::new(h, m, 0, 0).ok()?)
-            }
+            Some((h, m)) if (0..24).contains(&h) && (0..60).contains(&m) => Some(Time::new(h, m, 0, 0).ok()?),
             Some(_) => {
                 self.error(
                     path,
@@ -541,11 +452,7 @@ impl Check<'_> {
                 } else {
                     HELP.to_string()
                 };
-                self.error(
-                    path,
-                    format!("`{s}` is not a time in the form HH:MM"),
-                    Some(help),
-                );
+                self.error(path, format!("`{s}` is not a time in the form HH:MM"), Some(help));
                 None
             }
         }
@@ -558,7 +465,9 @@ impl Check<'_> {
         }
         let help = match s.to_uppercase().as_str() {
             "CST" | "BEIJING" | "CHINA" | "UTC+8" | "GMT+8" => "for China write `Asia/Shanghai`".to_string(),
-            _ => "use an IANA time-zone name such as `Asia/Shanghai`, `Europe/London` or `America/New_York`".to_string(),
+            _ => {
+                "use an IANA time-zone name such as `Asia/Shanghai`, `Europe/London` or `America/New_York`".to_string()
+            }
         };
         self.error(path, format!("`{s}` is not a known time zone"), Some(help));
         None
@@ -569,10 +478,7 @@ impl Check<'_> {
             self.error(
                 path,
                 "should be a map with the meeting's `url`",
-                Some(format!(
-                    "write `online: {{url: {}}}`",
-                    v.as_str().unwrap_or("")
-                )),
+                Some(format!("write `online: {{url: {}}}`", v.as_str().unwrap_or(""))),
             );
             return None;
         }
@@ -581,23 +487,13 @@ impl Check<'_> {
         let meeting_id = self.optional(&f, "meeting_id", |c, v, p| c.string(v, p));
         let passcode = self.optional(&f, "passcode", |c, v, p| c.string(v, p));
         let platform = self.optional(&f, "platform", |c, v, p| c.string(v, p));
-        Some(Online {
-            url: url?,
-            meeting_id,
-            passcode,
-            platform,
-        })
+        Some(Online { url: url?, meeting_id, passcode, platform })
     }
 
     fn url(&mut self, v: &Value, path: &KeyPath) -> Option<String> {
         let s = self.string(v, path)?;
         match url::Url::parse(&s) {
-            Ok(u)
-                if matches!(u.scheme(), "http" | "https")
-                    && u.host_str().is_some_and(|h| !h.is_empty()) =>
-            {
-                Some(s)
-            }
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()) => Some(s),
             Ok(u) if matches!(u.scheme(), "http" | "https") => {
                 self.error(
                     path,
@@ -609,10 +505,7 @@ impl Check<'_> {
             Ok(u) => {
                 self.error(
                     path,
-                    format!(
-                        "`{s}` is not a web address (it starts with `{}:`)",
-                        u.scheme()
-                    ),
+                    format!("`{s}` is not a web address (it starts with `{}:`)", u.scheme()),
                     Some("write a full web address starting with https://".into()),
                 );
                 None
@@ -639,10 +532,7 @@ impl Check<'_> {
         let help = if full.is_dir() {
             format!("`{s}` is a folder: name the file inside it")
         } else {
-            format!(
-                "the path is read relative to the event file's folder, `{}`",
-                display_dir(self.base_dir)
-            )
+            format!("the path is read relative to the event file's folder, `{}`", display_dir(self.base_dir))
         };
         self.error(path, format!("file `{s}` not found"), Some(help));
         None
@@ -664,12 +554,7 @@ impl Check<'_> {
         } else {
             self.optional(&f, "color", |c, v, p| c.color(v, p))
         };
-        Some(Organizer {
-            name: name?,
-            logo,
-            url,
-            color,
-        })
+        Some(Organizer { name: name?, logo, url, color })
     }
 
     fn color(&mut self, v: &Value, path: &KeyPath) -> Option<String> {
@@ -684,11 +569,7 @@ impl Check<'_> {
         } else {
             "write the colour as \"#RRGGBB\" with six hex digits, e.g. \"#94070A\"".to_string()
         };
-        self.error(
-            path,
-            format!("`{s}` is not a colour of the form #RRGGBB"),
-            Some(help),
-        );
+        self.error(path, format!("`{s}` is not a colour of the form #RRGGBB"), Some(help));
         None
     }
 
@@ -701,14 +582,8 @@ impl Check<'_> {
             return Some(TemplateRef::BuiltIn(s));
         }
         let help = match nearest(&s, BUILT_IN_TEMPLATES) {
-            Some(n) => format!(
-                "did you mean `{n}`? Built-in layouts: {}",
-                BUILT_IN_TEMPLATES.join(", ")
-            ),
-            None => format!(
-                "built-in layouts: {}; or give a path to a .typ file",
-                BUILT_IN_TEMPLATES.join(", ")
-            ),
+            Some(n) => format!("did you mean `{n}`? Built-in layouts: {}", BUILT_IN_TEMPLATES.join(", ")),
+            None => format!("built-in layouts: {}; or give a path to a .typ file", BUILT_IN_TEMPLATES.join(", ")),
         };
         self.error(path, format!("`{s}` is not a built-in layout"), Some(help));
         None
@@ -764,11 +639,7 @@ fn suggest_key(key: &str, parent: &KeyPath, allowed: &[&str]) -> String {
     {
         return format!("did you mean `{full}`?");
     }
-    let here = if parent.is_root() {
-        "at the top level".to_string()
-    } else {
-        format!("in `{parent}`")
-    };
+    let here = if parent.is_root() { "at the top level".to_string() } else { format!("in `{parent}`") };
     format!("the keys allowed {here} are: {}", allowed.join(", "))
 }
 

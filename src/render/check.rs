@@ -36,10 +36,7 @@ pub fn check(doc: &PagedDocument) -> Vec<Problem> {
         let frame = &page.frame;
         walk(frame, Transform::identity(), &mut |ts, pos, text| {
             for g in text.glyphs.iter().filter(|g| g.id == 0) {
-                let s = text
-                    .text
-                    .get(g.range.start as usize..g.range.end as usize)
-                    .unwrap_or("");
+                let s = text.text.get(g.range.start as usize..g.range.end as usize).unwrap_or("");
                 missing.extend(s.chars().filter(|c| !c.is_whitespace()));
             }
             if off_page.is_empty() && !inside(frame, ts, pos, text) {
@@ -54,9 +51,7 @@ pub fn check(doc: &PagedDocument) -> Vec<Problem> {
     }
     // Text past the edge is usually overflow already reported; say it only alone.
     if let Some(text) = off_page.into_iter().next()
-        && !problems
-            .iter()
-            .any(|p| matches!(p, Problem::Overflow { .. } | Problem::Pages(_)))
+        && !problems.iter().any(|p| matches!(p, Problem::Overflow { .. } | Problem::Pages(_)))
     {
         problems.push(Problem::OffPage(text));
     }
@@ -75,10 +70,7 @@ fn overflow_reports(doc: &PagedDocument) -> Vec<Problem> {
         .filter_map(|v| {
             let Value::Dict(d) = v else { return None };
             let fields = match d.get("fields").ok()? {
-                Value::Array(a) => a
-                    .iter()
-                    .filter_map(|x| x.clone().cast::<String>().ok())
-                    .collect(),
+                Value::Array(a) => a.iter().filter_map(|x| x.clone().cast::<String>().ok()).collect(),
                 _ => Vec::new(),
             };
             let need = match d.get("need").ok()? {
@@ -91,17 +83,11 @@ fn overflow_reports(doc: &PagedDocument) -> Vec<Problem> {
         .collect()
 }
 
-fn walk(
-    frame: &Frame,
-    ts: Transform,
-    f: &mut impl FnMut(Transform, Point, &typst::text::TextItem),
-) {
+fn walk(frame: &Frame, ts: Transform, f: &mut impl FnMut(Transform, Point, &typst::text::TextItem)) {
     for (pos, item) in frame.items() {
         match item {
             FrameItem::Group(g) => {
-                let inner = ts
-                    .pre_concat(Transform::translate(pos.x, pos.y))
-                    .pre_concat(g.transform);
+                let inner = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(g.transform);
                 walk(&g.frame, inner, f);
             }
             FrameItem::Text(t) => f(ts, *pos, t),
@@ -114,10 +100,8 @@ fn walk(
 fn inside(page: &Frame, ts: Transform, pos: Point, text: &typst::text::TextItem) -> bool {
     let slack = Abs::pt(0.5);
     let (w, h) = (page.width(), page.height());
-    let corners = [
-        Point::new(pos.x, pos.y - text.size * 0.8),
-        Point::new(pos.x + text.width(), pos.y + text.size * 0.2),
-    ];
+    let corners =
+        [Point::new(pos.x, pos.y - text.size * 0.8), Point::new(pos.x + text.width(), pos.y + text.size * 0.2)];
     corners.iter().all(|c| {
         let p = c.transform(ts);
         p.x >= -slack && p.x <= w + slack && p.y >= -slack && p.y <= h + slack

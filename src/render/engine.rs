@@ -18,18 +18,9 @@ use crate::diag::{Diagnostic, SourceText};
 
 /// Built-in templates, served at `/talkposter/<name>` to every template.
 pub const BUILT_IN_SOURCES: &[(&str, &str)] = &[
-    (
-        "/talkposter/lib.typ",
-        include_str!("../../templates/lib.typ"),
-    ),
-    (
-        "/talkposter/flyer.typ",
-        include_str!("../../templates/flyer.typ"),
-    ),
-    (
-        "/talkposter/check-markup.typ",
-        "#import \"/talkposter/lib.typ\": body\n#body(sys.inputs.text)\n",
-    ),
+    ("/talkposter/lib.typ", include_str!("../../templates/lib.typ")),
+    ("/talkposter/flyer.typ", include_str!("../../templates/flyer.typ")),
+    ("/talkposter/check-markup.typ", "#import \"/talkposter/lib.typ\": body\n#body(sys.inputs.text)\n"),
 ];
 
 /// How many compilations a cached layout result may go unused before it is
@@ -49,20 +40,13 @@ impl Engine {
         let mut builder = TypstEngine::builder()
             .fonts(fonts)
             // Typst's own embedded faces (math, monospace) after ours.
-            .search_fonts_with(
-                TypstKitFontOptions::new()
-                    .include_system_fonts(false)
-                    .include_embedded_fonts(true),
-            )
+            .search_fonts_with(TypstKitFontOptions::new().include_system_fonts(false).include_embedded_fonts(true))
             .comemo_evict_max_age(None)
             .with_static_source_file_resolver(BUILT_IN_SOURCES.iter().copied());
         if let Some(root) = root {
             builder = builder.add_file_resolver(FileSystemResolver::new(root.to_path_buf()));
         }
-        Engine {
-            typst: builder.build(),
-            root: root.map(Path::to_path_buf),
-        }
+        Engine { typst: builder.build(), root: root.map(Path::to_path_buf) }
     }
 
     /// Compiles `main` (a path inside the engine, such as `/talkposter/flyer.typ`)
@@ -73,18 +57,11 @@ impl Engine {
             .world_builder(main)
             .with_inputs(inputs)
             .build()
-            .map_err(|e| {
-                vec![Diagnostic::new(format!(
-                    "the layout engine could not start: {e}"
-                ))]
-            })?;
+            .map_err(|e| vec![Diagnostic::new(format!("the layout engine could not start: {e}"))])?;
         let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
         evict_caches();
         match output {
-            Ok(document) => Ok(Compiled {
-                document,
-                warnings: self.convert(&world, &warnings),
-            }),
+            Ok(document) => Ok(Compiled { document, warnings: self.convert(&world, &warnings) }),
             Err(errors) => Err(self.convert(&world, &errors)),
         }
     }
@@ -95,8 +72,7 @@ impl Engine {
             .iter()
             .map(|d| {
                 let mut out = Diagnostic::new(d.message.to_string());
-                if let DiagSpanKind::Number { id, .. } | DiagSpanKind::Range { id, .. } =
-                    d.span.get()
+                if let DiagSpanKind::Number { id, .. } | DiagSpanKind::Range { id, .. } = d.span.get()
                     && let (Some(range), Ok(source)) = (world.range(d.span), world.source(id))
                 {
                     let vpath = id.get().vpath().get_without_slash().to_string();
@@ -104,10 +80,7 @@ impl Engine {
                         (Some(root), false) => root.join(&vpath),
                         _ => PathBuf::from(format!("<built-in>/{vpath}")),
                     };
-                    let text = SourceText {
-                        path,
-                        text: Arc::from(source.text()),
-                    };
+                    let text = SourceText { path, text: Arc::from(source.text()) };
                     out = out.at(&text, range);
                 }
                 for hint in &d.hints {

@@ -33,19 +33,13 @@ pub struct FontSources {
 
 /// Every face, bundled first, then `--font-path` folders, then the system.
 pub fn load(sources: &FontSources) -> Result<Vec<Font>, Failure> {
-    let mut fonts: Vec<Font> = BUNDLED
-        .iter()
-        .flat_map(|data| Font::iter(Bytes::new(*data)))
-        .collect();
+    let mut fonts: Vec<Font> = BUNDLED.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect();
     let mut db = fontdb::Database::new();
     for dir in &sources.dirs {
         if !dir.is_dir() {
-            return Err(Diagnostic::new(format!(
-                "the font folder `{}` does not exist",
-                dir.display()
-            ))
-            .help("give --font-path a folder that holds .ttf, .otf or .ttc files")
-            .into());
+            return Err(Diagnostic::new(format!("the font folder `{}` does not exist", dir.display()))
+                .help("give --font-path a folder that holds .ttf, .otf or .ttc files")
+                .into());
         }
         db.load_fonts_dir(dir);
     }
@@ -91,11 +85,7 @@ mod tests {
 
     #[test]
     fn missing_font_folder_is_an_error() {
-        let e = load(&FontSources {
-            dirs: vec!["/no/such/fonts".into()],
-            system: false,
-        })
-        .unwrap_err();
+        let e = load(&FontSources { dirs: vec!["/no/such/fonts".into()], system: false }).unwrap_err();
         assert!(e.to_string().contains("/no/such/fonts"));
     }
 }

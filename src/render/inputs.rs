@@ -22,12 +22,7 @@ pub struct Pictures {
 }
 
 fn dict<const N: usize>(entries: [(&str, Value); N]) -> Value {
-    Value::Dict(
-        entries
-            .into_iter()
-            .map(|(k, v)| (Str::from(k), v))
-            .collect::<Dict>(),
-    )
+    Value::Dict(entries.into_iter().map(|(k, v)| (Str::from(k), v)).collect::<Dict>())
 }
 
 fn opt<T>(x: Option<T>, f: impl FnOnce(T) -> Value) -> Value {
@@ -43,12 +38,7 @@ fn versions(t: &Text, main: Lang) -> Value {
     Value::Array(
         t.versions(main)
             .into_iter()
-            .map(|(lang, s)| {
-                dict([
-                    ("lang", string(lang.code())),
-                    ("text", string(&join_lines(s))),
-                ])
-            })
+            .map(|(lang, s)| dict([("lang", string(lang.code())), ("text", string(&join_lines(s)))]))
             .collect::<Array>(),
     )
 }
@@ -60,10 +50,7 @@ fn long(t: &Text, main: Lang) -> Value {
             .into_iter()
             .map(|(lang, s)| {
                 let paras: Array = paragraphs(s).iter().map(|p| string(p)).collect();
-                dict([
-                    ("lang", string(lang.code())),
-                    ("paragraphs", Value::Array(paras)),
-                ])
+                dict([("lang", string(lang.code())), ("paragraphs", Value::Array(paras))])
             })
             .collect::<Array>(),
     )
@@ -93,12 +80,7 @@ pub fn paragraphs(s: &str) -> Vec<String> {
 /// between Chinese characters (a space there would show).
 pub fn join_lines(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for (i, line) in s
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .enumerate()
-    {
+    for (i, line) in s.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
         if i > 0 {
             let prev = out.chars().last().unwrap_or(' ');
             let next = line.chars().next().unwrap_or(' ');
@@ -157,20 +139,8 @@ fn labels(lang: Lang) -> Labels {
 
 /// Initials for a monogram: `Dr. Yilun Xu` → `YX`; `王亦洲` → `王`.
 pub fn initials(name: &str) -> String {
-    const TITLES: &[&str] = &[
-        "dr",
-        "dr.",
-        "prof",
-        "prof.",
-        "professor",
-        "mr",
-        "mr.",
-        "ms",
-        "ms.",
-        "mrs",
-        "mrs.",
-        "sir",
-    ];
+    const TITLES: &[&str] =
+        &["dr", "dr.", "prof", "prof.", "professor", "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "sir"];
     if let Some(c) = name.chars().find(|c| is_han(*c)) {
         return c.to_string();
     }
@@ -182,11 +152,7 @@ pub fn initials(name: &str) -> String {
         .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
         .collect();
     let mut out = String::new();
-    for w in [words.first(), words.last()]
-        .into_iter()
-        .flatten()
-        .take(if words.len() > 1 { 2 } else { 1 })
-    {
+    for w in [words.first(), words.last()].into_iter().flatten().take(if words.len() > 1 { 2 } else { 1 }) {
         out.extend(w.chars().next().map(|c| c.to_uppercase().to_string()));
     }
     out
@@ -197,26 +163,15 @@ pub fn initials(name: &str) -> String {
 pub fn on_color(hex: &str) -> &'static str {
     let channel = |i: usize| {
         let v = u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0) as f64 / 255.0;
-        if v <= 0.03928 {
-            v / 12.92
-        } else {
-            ((v + 0.055) / 1.055).powf(2.4)
-        }
+        if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
     };
     let l = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
     // Contrast with white: 1.05 / (l + 0.05); with black: (l + 0.05) / 0.05.
-    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 {
-        "#FFFFFF"
-    } else {
-        "#000000"
-    }
+    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 { "#FFFFFF" } else { "#000000" }
 }
 
 fn picture(p: &Picture) -> Value {
-    dict([
-        ("data", Bytes::new(p.bytes.clone()).into_value()),
-        ("format", string(p.format)),
-    ])
+    dict([("data", Bytes::new(p.bytes.clone()).into_value()), ("format", string(p.format))])
 }
 
 /// Fields whose text fills the flexible part of a layout, for overflow messages.
@@ -237,15 +192,8 @@ pub fn flexible_fields(e: &Event) -> Vec<String> {
 pub fn build(e: &Event, pictures: &Pictures) -> Dict {
     let main = e.language;
     let l = labels(main);
-    let color = e
-        .organizer
-        .as_ref()
-        .and_then(|o| o.color.clone())
-        .unwrap_or_else(|| DEFAULT_COLOR.to_string());
-    let kind = e
-        .kind
-        .clone()
-        .unwrap_or_else(|| Text::Same(l.kind.to_string()));
+    let color = e.organizer.as_ref().and_then(|o| o.color.clone()).unwrap_or_else(|| DEFAULT_COLOR.to_string());
+    let kind = e.kind.clone().unwrap_or_else(|| Text::Same(l.kind.to_string()));
 
     let speakers: Array = e
         .speakers
@@ -255,10 +203,7 @@ pub fn build(e: &Event, pictures: &Pictures) -> Dict {
             let photo = pictures.photos.get(i).and_then(Option::as_ref);
             dict([
                 ("name", versions(&s.name, main)),
-                (
-                    "affiliation",
-                    opt(s.affiliation.as_ref(), |t| versions(t, main)),
-                ),
+                ("affiliation", opt(s.affiliation.as_ref(), |t| versions(t, main))),
                 ("bio", opt(s.bio.as_ref(), |t| long(t, main))),
                 ("homepage", opt(s.homepage.as_deref(), string)),
                 ("photo", opt(photo, picture)),
@@ -270,19 +215,13 @@ pub fn build(e: &Event, pictures: &Pictures) -> Dict {
     let t = &e.time;
     let (zh, en) = (dates::when_zh(t), dates::when_en(t));
     // Both languages always; `versions` puts the main one first.
-    let lines = Text::Localized {
-        en: Some(en.clone()),
-        zh: Some(zh.clone()),
-    };
+    let lines = Text::Localized { en: Some(en.clone()), zh: Some(zh.clone()) };
     let time = dict([
         ("date", string(&t.date.to_string())),
         ("year", (t.date.year() as i64).into_value()),
         ("month", (t.date.month() as i64).into_value()),
         ("day", (t.date.day() as i64).into_value()),
-        (
-            "weekday",
-            (t.date.weekday().to_monday_one_offset() as i64).into_value(),
-        ),
+        ("weekday", (t.date.weekday().to_monday_one_offset() as i64).into_value()),
         ("start", string(&dates::hhmm(t.start))),
         ("end", opt(t.end, |x| string(&dates::hhmm(x)))),
         ("timezone", opt(t.timezone.as_deref(), string)),
@@ -316,28 +255,14 @@ pub fn build(e: &Event, pictures: &Pictures) -> Dict {
         ("registration", string(l.registration)),
         ("homepage", string(l.homepage)),
     ]);
-    let authors: Array = e
-        .speakers
-        .iter()
-        .map(|s| string(s.name.pick(main)))
-        .collect();
-    let meta = dict([
-        ("title", string(&join_lines(e.title.pick(main)))),
-        ("authors", Value::Array(authors)),
-    ]);
+    let authors: Array = e.speakers.iter().map(|s| string(s.name.pick(main))).collect();
+    let meta = dict([("title", string(&join_lines(e.title.pick(main)))), ("authors", Value::Array(authors))]);
     let fit_fields: Array = flexible_fields(e).iter().map(|f| string(f)).collect();
 
     let top = [
         ("schema", SCHEMA.into_value()),
         ("language", string(main.code())),
-        (
-            "markup",
-            string(if e.markup == Markup::Typst {
-                "typst"
-            } else {
-                "plain"
-            }),
-        ),
+        ("markup", string(if e.markup == Markup::Typst { "typst" } else { "plain" })),
         ("color", string(&color)),
         ("on_color", string(on_color(&color))),
         ("labels", labels),
@@ -346,10 +271,7 @@ pub fn build(e: &Event, pictures: &Pictures) -> Dict {
         ("title", versions(&e.title, main)),
         ("subtitle", opt(e.subtitle.as_ref(), |t| versions(t, main))),
         ("speakers", Value::Array(speakers)),
-        (
-            "hosts",
-            Value::Array(e.hosts.iter().map(|h| versions(&h.name, main)).collect()),
-        ),
+        ("hosts", Value::Array(e.hosts.iter().map(|h| versions(&h.name, main)).collect())),
         ("time", time),
         ("place", opt(e.place.as_ref(), |t| versions(t, main))),
         ("online", online.unwrap_or(Value::None)),
@@ -370,18 +292,12 @@ mod tests {
     #[test]
     fn paragraphs_split_at_blank_lines_and_join_lines() {
         let s = "First line\nsecond line.\n\n  \nNext   paragraph.\n";
-        assert_eq!(
-            paragraphs(s),
-            vec!["First line second line.", "Next   paragraph."]
-        );
+        assert_eq!(paragraphs(s), vec!["First line second line.", "Next   paragraph."]);
     }
 
     #[test]
     fn chinese_lines_join_without_space() {
-        assert_eq!(
-            join_lines("他的研究\n方向是生成模型。\nHe works"),
-            "他的研究方向是生成模型。He works"
-        );
+        assert_eq!(join_lines("他的研究\n方向是生成模型。\nHe works"), "他的研究方向是生成模型。He works");
         assert_eq!(join_lines("diffusion\nmodels"), "diffusion models");
     }
 

@@ -32,28 +32,17 @@ pub struct Renderer {
 
 impl Renderer {
     pub fn new(font_dirs: Vec<PathBuf>) -> Self {
-        Renderer {
-            font_dirs,
-            engines: Mutex::new(HashMap::new()),
-        }
+        Renderer { font_dirs, engines: Mutex::new(HashMap::new()) }
     }
 
     /// The engine for a template folder (`None`: built-ins only). Custom
     /// templates also see the system's fonts; built-ins do not need them.
     fn engine(&self, root: Option<&Path>) -> Result<Arc<Engine>, Failure> {
         let key = root.map(Path::to_path_buf);
-        if let Some(e) = self
-            .engines
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&key)
-        {
+        if let Some(e) = self.engines.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return Ok(e.clone());
         }
-        let sources = FontSources {
-            dirs: self.font_dirs.clone(),
-            system: root.is_some(),
-        };
+        let sources = FontSources { dirs: self.font_dirs.clone(), system: root.is_some() };
         let engine = Arc::new(Engine::new(fonts::load(&sources)?, root));
         let mut engines = self.engines.lock().unwrap_or_else(|p| p.into_inner());
         Ok(engines.entry(key).or_insert(engine).clone())
@@ -61,12 +50,7 @@ impl Renderer {
 
     /// Lays out `event` with `template` and checks the result: one page,
     /// nothing overflowing, every character drawable.
-    pub fn layout(
-        &self,
-        event: &Event,
-        pictures: &Pictures,
-        template: &TemplateRef,
-    ) -> Result<PagedDocument, Failure> {
+    pub fn layout(&self, event: &Event, pictures: &Pictures, template: &TemplateRef) -> Result<PagedDocument, Failure> {
         let (root, main) = entry_point(template)?;
         let engine = self.engine(root.as_deref())?;
         let compiled = match engine.compile(&main, inputs::build(event, pictures)) {
@@ -91,9 +75,7 @@ impl Renderer {
         if problems.is_empty() {
             Ok(compiled.document)
         } else {
-            Err(Failure(
-                problems.iter().map(|p| describe(p, event)).collect(),
-            ))
+            Err(Failure(problems.iter().map(|p| describe(p, event)).collect()))
         }
     }
 }
@@ -104,17 +86,10 @@ fn entry_point(template: &TemplateRef) -> Result<(Option<PathBuf>, String), Fail
         TemplateRef::BuiltIn(name) => Ok((None, format!("/talkposter/{name}.typ"))),
         TemplateRef::File(path) => {
             let full = std::fs::canonicalize(path).map_err(|e| {
-                Diagnostic::new(format!(
-                    "cannot open the template: {}",
-                    crate::event::io_reason(&e)
-                ))
-                .in_file(path)
+                Diagnostic::new(format!("cannot open the template: {}", crate::event::io_reason(&e))).in_file(path)
             })?;
             let root = full.parent().map(Path::to_path_buf).unwrap_or_default();
-            let name = full
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
+            let name = full.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
             Ok((Some(root), format!("/{name}")))
         }
     }
@@ -130,13 +105,8 @@ fn markup_errors(engine: &Engine, event: &Event) -> Vec<Diagnostic> {
             inputs.insert(Str::from("markup"), "typst".into_value());
             inputs.insert(Str::from("text"), piece.as_str().into_value());
             if let Err(errors) = engine.compile("/talkposter/check-markup.typ", inputs) {
-                let why = errors
-                    .first()
-                    .map(|e| e.message.clone())
-                    .unwrap_or_default();
-                let mut d = event
-                    .origin
-                    .error(&path, format!("the Typst markup has an error: {why}"));
+                let why = errors.first().map(|e| e.message.clone()).unwrap_or_default();
+                let mut d = event.origin.error(&path, format!("the Typst markup has an error: {why}"));
                 for e in errors.iter().take(1) {
                     d.help.extend(e.help.iter().cloned());
                 }
@@ -160,49 +130,28 @@ fn pieces(text: &Text) -> Vec<String> {
 /// Words, counting each Chinese character as one.
 pub fn word_count(s: &str) -> usize {
     let han = s.chars().filter(|c| crate::event::is_han(*c)).count();
-    let latin = s
-        .split(|c: char| c.is_whitespace() || crate::event::is_han(c))
-        .filter(|w| !w.is_empty())
-        .count();
+    let latin = s.split(|c: char| c.is_whitespace() || crate::event::is_han(c)).filter(|w| !w.is_empty()).count();
     han + latin
 }
 
 fn field_text<'e>(event: &'e Event, field: &str) -> Option<&'e Text> {
-    text_fields(event)
-        .into_iter()
-        .find(|(p, _)| p.to_string() == field)
-        .map(|(_, t)| t)
+    text_fields(event).into_iter().find(|(p, _)| p.to_string() == field).map(|(_, t)| t)
 }
 
 fn key_path(event: &Event, field: &str) -> KeyPath {
-    text_fields(event)
-        .into_iter()
-        .map(|(p, _)| p)
-        .find(|p| p.to_string() == field)
-        .unwrap_or_default()
+    text_fields(event).into_iter().map(|(p, _)| p).find(|p| p.to_string() == field).unwrap_or_default()
 }
 
 /// A layout problem as a message that names the field and what to do.
 fn describe(problem: &Problem, event: &Event) -> Diagnostic {
     match problem {
         Problem::Overflow { fields, need } => {
-            let words: usize = fields
-                .iter()
-                .filter_map(|f| field_text(event, f))
-                .flat_map(pieces)
-                .map(|p| word_count(&p))
-                .sum();
+            let words: usize =
+                fields.iter().filter_map(|f| field_text(event, f)).flat_map(pieces).map(|p| word_count(&p)).sum();
             let cut = ((words as f64) * (1.0 - 1.0 / need.max(1.0))).ceil() as usize;
             let cut = cut.div_ceil(10).max(1) * 10;
-            let names = fields
-                .iter()
-                .map(|f| format!("`{f}`"))
-                .collect::<Vec<_>>()
-                .join(" and ");
-            let first = fields
-                .first()
-                .map(|f| key_path(event, f))
-                .unwrap_or_default();
+            let names = fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and ");
+            let first = fields.first().map(|f| key_path(event, f)).unwrap_or_default();
             event
                 .origin
                 .error(
@@ -216,17 +165,10 @@ fn describe(problem: &Problem, event: &Event) -> Diagnostic {
         }
         Problem::Pages(n) => event
             .origin
-            .error(
-                &KeyPath::root(),
-                format!("the poster would need {n} pages; it must fit on one"),
-            )
+            .error(&KeyPath::root(), format!("the poster would need {n} pages; it must fit on one"))
             .help("shorten the title, the subtitle or the list of speakers"),
         Problem::MissingGlyphs(chars) => {
-            let list = chars
-                .iter()
-                .map(|c| format!("`{c}` (U+{:04X})", *c as u32))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = chars.iter().map(|c| format!("`{c}` (U+{:04X})", *c as u32)).collect::<Vec<_>>().join(", ");
             let field = text_fields(event)
                 .into_iter()
                 .find(|(_, t)| pieces(t).iter().any(|p| p.contains(chars.as_slice())))
@@ -239,10 +181,7 @@ fn describe(problem: &Problem, event: &Event) -> Diagnostic {
         }
         Problem::OffPage(text) => event
             .origin
-            .error(
-                &KeyPath::root(),
-                format!("text runs off the page: \"{text}…\""),
-            )
+            .error(&KeyPath::root(), format!("text runs off the page: \"{text}…\""))
             .help("break very long words or web addresses, or shorten the text"),
     }
 }
