@@ -2,6 +2,11 @@
 //! poster out. Data flows one way: `event` (load, validate) → `assets`
 //! (photos, logos) → `render` (fill the layout, check) → `export` (PDF, PNG).
 
+// Errors carry a source snippet and help; they are rare and returned once per
+// talk, so their size does not matter.
+#![allow(clippy::result_large_err)]
+
+
 pub mod assets;
 pub mod cli;
 pub mod diag;

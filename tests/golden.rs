@@ -1,0 +1,62 @@
+//! Golden images: the example posters must keep looking as they were
+//! approved. Rendered at 50 ppi (small files, robust to sub-pixel changes)
+//! and compared with a tolerance. After an intended layout change, look at
+//! the new PNGs, then rewrite the goldens with TALKPOSTER_BLESS=1.
+
+mod common;
+
+use common::*;
+
+/// A pixel counts as changed when a channel moves by more than this.
+const CHANNEL_TOLERANCE: u8 = 48;
+/// At most this share of pixels may change.
+const MAX_CHANGED: f64 = 0.004;
+
+fn compare(event: &str) {
+    let out = tempfile::tempdir().unwrap();
+    let o =
+        render(&repo().join("events").join(format!("{event}.yaml")), out.path(), &["--format", "png", "--ppi", "50"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let actual_path = out.path().join(format!("{event}.png"));
+    let golden_path = repo().join("tests/golden").join(format!("flyer-{event}.png"));
+    if std::env::var_os("TALKPOSTER_BLESS").is_some() {
+        std::fs::copy(&actual_path, &golden_path).unwrap();
+        return;
+    }
+    let actual = image::open(&actual_path).unwrap().to_rgb8();
+    let golden = image::open(&golden_path)
+        .unwrap_or_else(|e| panic!("{}: {e} (create it with TALKPOSTER_BLESS=1)", golden_path.display()))
+        .to_rgb8();
+    assert_eq!(actual.dimensions(), golden.dimensions(), "{event}: size changed");
+    let changed = actual
+        .pixels()
+        .zip(golden.pixels())
+        .filter(|(a, g)| a.0.iter().zip(g.0.iter()).any(|(x, y)| x.abs_diff(*y) > CHANNEL_TOLERANCE))
+        .count();
+    let share = changed as f64 / (actual.width() * actual.height()) as f64;
+    if share > MAX_CHANGED {
+        let keep = std::env::temp_dir().join(format!("talkposter-actual-{event}.png"));
+        std::fs::copy(&actual_path, &keep).unwrap();
+        panic!(
+            "{event}: {:.2}% of pixels changed (limit {:.2}%); see {}",
+            share * 100.0,
+            MAX_CHANGED * 100.0,
+            keep.display()
+        );
+    }
+}
+
+#[test]
+fn seed_flyer_matches_golden() {
+    compare("2024-06-13-yilun-xu");
+}
+
+#[test]
+fn chinese_flyer_matches_golden() {
+    compare("2025-11-06-weijian-luo");
+}
+
+#[test]
+fn online_flyer_matches_golden() {
+    compare("2025-12-04-yang-song");
+}
