@@ -6,7 +6,6 @@
 // talk, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
-
 pub mod assets;
 pub mod cli;
 pub mod diag;
