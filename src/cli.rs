@@ -11,7 +11,7 @@ use crate::pipeline::Format;
     name = "talkposter",
     version,
     about = "Turn a YAML description of an academic talk into a print-ready poster (PDF) and images (PNG).",
-    after_help = "Example:\n  talkposter render events/2024-06-13-yilun-xu.yaml -o out"
+    after_help = "Examples:\n  talkposter render events/2024-06-13-yilun-xu.yaml -o out\n  talkposter batch events/cfcs-2024 -o out/cfcs-2024"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -22,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Render one talk: writes DIR/<file name>.pdf and DIR/<file name>.png.
     Render(RenderArgs),
+    /// Render a whole series: folders, series files with a `talks:` list, or talk files.
+    Batch(BatchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -30,6 +32,31 @@ pub struct RenderArgs {
     #[arg(value_name = "EVENT.yaml")]
     pub event: PathBuf,
 
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Folders of talk files (with an optional series.yaml), series files, or talk files.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Talks rendered at once; default: one per core.
+    #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub jobs: Option<u32>,
+
+    /// Render every talk, even those whose posters are up to date.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Options shared by `render` and `batch`.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// Folder to write the posters into; created when missing.
     #[arg(short = 'o', long = "output", value_name = "DIR", default_value = "out")]
     pub output: PathBuf,

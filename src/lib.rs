@@ -7,9 +7,14 @@
 #![allow(clippy::result_large_err)]
 
 pub mod assets;
+pub mod batch;
+
 pub mod cli;
 pub mod diag;
 pub mod event;
 pub mod export;
+pub mod incremental;
+
 pub mod pipeline;
 pub mod render;
+pub mod series;

@@ -3,39 +3,153 @@
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use clap::Parser;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
-use talkposter::cli::{Cli, Command, RenderArgs};
+use talkposter::batch::{self, BatchOptions, Outcome, Report, TalkResult};
+use talkposter::cli::{BatchArgs, Cli, Command, OutputArgs, RenderArgs};
 use talkposter::diag::{self, Diagnostic, Failure};
 use talkposter::event::{TemplateRef, validate::BUILT_IN_TEMPLATES, validate::nearest};
-use talkposter::pipeline::{self, Options};
+use talkposter::pipeline::Options;
 use talkposter::render::Renderer;
+use talkposter::series;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Render(args) => render(args),
+        Command::Batch(args) => run_batch(args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(failure) => {
-            let color = if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
-            diag::report(&mut StandardStream::stderr(color), &failure);
+            report(&failure);
             ExitCode::from(1)
         }
     }
 }
 
-fn render(args: RenderArgs) -> Result<(), Failure> {
-    let template = args.template.as_deref().map(template_arg).transpose()?;
-    let options = Options { out_dir: args.output, formats: args.format, ppi: args.ppi, template };
-    let renderer = Renderer::new(args.font_path);
-    for path in pipeline::render_file(&renderer, &args.event, &options)? {
-        println!("{}", path.display());
+fn report(failure: &Failure) {
+    let color = if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
+    diag::report(&mut StandardStream::stderr(color), failure);
+}
+
+fn options(args: &OutputArgs, thumbnail_ppi: Option<f32>) -> Result<Options, Failure> {
+    Ok(Options {
+        out_dir: args.output.clone(),
+        formats: args.format.clone(),
+        ppi: args.ppi,
+        template: args.template.as_deref().map(template_arg).transpose()?,
+        thumbnail_ppi,
+    })
+}
+
+/// `render FILE`: a batch of one, always rendered, printing the paths written.
+fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
+    let options = BatchOptions {
+        render: options(&args.output, None)?,
+        jobs: Some(1),
+        incremental: false,
+        contact_sheet: false,
+        font_dirs: args.output.font_path.clone(),
+    };
+    let talks = series::collect(std::slice::from_ref(&args.event))?;
+    let renderer = Renderer::new(args.output.font_path);
+    let report = batch::run(talks, &options, &renderer, &|_| {});
+    for r in report.results {
+        match r.outcome {
+            Outcome::Rendered(paths) => paths.iter().for_each(|p| println!("{}", p.display())),
+            Outcome::UpToDate => {}
+            Outcome::Failed(f) => return Err(f),
+        }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_batch(args: BatchArgs) -> Result<ExitCode, Failure> {
+    let options = BatchOptions {
+        render: options(&args.output, Some(batch::THUMB_PPI))?,
+        jobs: args.jobs.map(|j| j as usize),
+        incremental: !args.force,
+        contact_sheet: true,
+        font_dirs: args.output.font_path.clone(),
+    };
+    let talks = series::collect(&args.paths)?;
+    let renderer = Renderer::new(args.output.font_path);
+    let progress = Progress::new(talks.len());
+    let report = batch::run(talks, &options, &renderer, &|r| progress.done(r));
+    progress.finish();
+    summarize(&report);
+    Ok(if report.failed() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// A progress bar on a terminal; one plain line per talk otherwise.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    lines: Mutex<()>,
+}
+
+impl Progress {
+    fn new(n: usize) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(n as u64);
+            let style = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar
+        });
+        Progress { bar, lines: Mutex::new(()) }
+    }
+
+    fn done(&self, r: &TalkResult) {
+        let word = match r.outcome {
+            Outcome::Rendered(_) => "rendered",
+            Outcome::UpToDate => "up to date",
+            Outcome::Failed(_) => "FAILED",
+        };
+        match &self.bar {
+            Some(bar) => {
+                bar.set_message(r.stem.clone());
+                if matches!(r.outcome, Outcome::Failed(_)) {
+                    bar.println(format!("failed: {}", r.label));
+                }
+                bar.inc(1);
+            }
+            None => {
+                let _guard = self.lines.lock();
+                println!("{word:>10}  {}", r.label);
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn summarize(report: &Report) {
+    let rendered = report.count(|o| matches!(o, Outcome::Rendered(_)));
+    let current = report.count(|o| matches!(o, Outcome::UpToDate));
+    println!("{rendered} rendered, {current} up to date, {} failed", report.failed());
+    match &report.contact_sheet {
+        Some(Ok(path)) => println!("contact sheet: {}", path.display()),
+        Some(Err(f)) => report_failure("the contact sheet", f),
+        None => {}
+    }
+    for r in &report.results {
+        if let Outcome::Failed(f) = &r.outcome {
+            report_failure(&r.label, f);
+        }
+    }
+}
+
+fn report_failure(what: &str, f: &Failure) {
+    eprintln!("\nfailed: {what}");
+    report(f);
 }
 
 /// `--template`: a built-in layout's name, or a path to a .typ file.

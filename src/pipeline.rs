@@ -1,7 +1,7 @@
 //! One talk from file to posters: load → validate → prepare assets → fill the
 //! layout → check → export. A batch runs this per talk.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::assets;
 use crate::diag::{Diagnostic, Failure};
@@ -32,23 +32,22 @@ pub struct Options {
     pub ppi: u32,
     /// Overrides the event's own `template:`.
     pub template: Option<TemplateRef>,
+    /// Also make a small PNG of the poster at this resolution (contact sheet).
+    pub thumbnail_ppi: Option<f32>,
 }
 
-/// Renders one event file; returns the paths written. Nothing is written
+/// What rendering one talk produced.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The files written, in the order of `formats`.
+    pub written: Vec<PathBuf>,
+    /// A small PNG, when `thumbnail_ppi` asked for one.
+    pub thumbnail: Option<Vec<u8>>,
+}
+
+/// Renders a checked event to `out_dir/<stem>.<ext>`. Nothing is written
 /// unless every check passed.
-pub fn render_file(renderer: &Renderer, path: &Path, options: &Options) -> Result<Vec<PathBuf>, Failure> {
-    let event = event::load(path)?;
-    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "poster".into());
-    render_event(renderer, &event, &stem, options)
-}
-
-/// Renders a loaded event to `out_dir/<stem>.<ext>`.
-pub fn render_event(
-    renderer: &Renderer,
-    event: &Event,
-    stem: &str,
-    options: &Options,
-) -> Result<Vec<PathBuf>, Failure> {
+pub fn render_event(renderer: &Renderer, event: &Event, stem: &str, options: &Options) -> Result<Rendered, Failure> {
     let pictures = prepare_pictures(event)?;
     let default = TemplateRef::BuiltIn("flyer".into());
     let template = options.template.as_ref().or(event.template.as_ref()).unwrap_or(&default);
@@ -63,6 +62,7 @@ pub fn render_event(
         };
         outputs.push((options.out_dir.join(format!("{stem}.{}", format.extension())), bytes));
     }
+    let thumbnail = options.thumbnail_ppi.map(|ppi| export::png(&doc, ppi)).transpose()?;
     std::fs::create_dir_all(&options.out_dir).map_err(|e| {
         Diagnostic::new(format!(
             "cannot create the output folder `{}`: {}",
@@ -75,7 +75,7 @@ pub fn render_event(
         export::write_atomic(&path, &bytes)?;
         written.push(path);
     }
-    Ok(written)
+    Ok(Rendered { written, thumbnail })
 }
 
 fn unique(formats: &[Format]) -> Vec<Format> {

@@ -245,7 +245,7 @@ fn wrong_types() {
 fn missing_photo_and_logo_files() {
     let e = one_error(&with("name: Dr. A", "name: Dr. A\n  photo: photos/me.jpg"));
     assert!(e.contains("talk.yaml:4:10: speaker.photo: file `photos/me.jpg` not found"), "{e}");
-    assert!(e.contains("relative to the event file's folder"), "{e}");
+    assert!(e.contains("relative to the folder of the file it is written in"), "{e}");
     let e = one_error(&format!("{MINIMAL}organizer: {{name: O, logo: logo.png}}\n"));
     assert!(e.contains("organizer.logo: file `logo.png` not found"), "{e}");
 }

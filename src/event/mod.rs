@@ -42,7 +42,7 @@ pub fn parse(source: SourceText) -> Result<Event, Failure> {
     let value = parse_yaml(&source)?;
     let base_dir = source.path.parent().map(Path::to_path_buf).unwrap_or_default();
     let positions = Positions::index(&source.text);
-    let origin = Arc::new(Origin { source, positions });
+    let origin = Arc::new(Origin::single(source, positions));
     validate::validate(&value, origin, &base_dir)
 }
 

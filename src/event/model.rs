@@ -147,31 +147,65 @@ pub struct Event {
     pub origin: Arc<Origin>,
 }
 
-/// The source file of an event and where each key stands in it.
+/// Where an event's values were written: its own file, and for a talk in a
+/// series also the series file's `defaults:` (or its `talks:` entry).
 #[derive(Debug)]
 pub struct Origin {
+    /// Searched in order; the first layer is the talk's own text.
+    pub layers: Vec<Layer>,
+}
+
+/// One file's share of an event: the event's key `k` stands at `prefix.k`.
+#[derive(Debug)]
+pub struct Layer {
     pub source: SourceText,
     pub positions: Positions,
+    pub prefix: KeyPath,
 }
 
 impl Origin {
-    /// An error about the value at `path`, pointing at its line.
-    pub fn error(&self, path: &KeyPath, message: impl Into<String>) -> Diagnostic {
+    /// An event read from one file.
+    pub fn single(source: SourceText, positions: Positions) -> Self {
+        Origin { layers: vec![Layer { source, positions, prefix: KeyPath::root() }] }
+    }
+
+    /// The file an event is named after (its first layer).
+    pub fn file(&self) -> &std::path::Path {
+        &self.layers[0].source.path
+    }
+
+    /// The layer and span where `path` (or its nearest written parent) stands.
+    fn locate(&self, path: &KeyPath, key: bool) -> Option<(&Layer, std::ops::Range<usize>)> {
+        let mut p = path.clone();
+        loop {
+            for layer in &self.layers {
+                let full = layer.prefix.join(&p);
+                let found = if key { layer.positions.key_exact(&full) } else { layer.positions.value_exact(&full) };
+                if let Some(span) = found {
+                    return Some((layer, span));
+                }
+            }
+            p.0.pop()?;
+        }
+    }
+
+    fn diagnostic(&self, path: &KeyPath, message: impl Into<String>, key: bool) -> Diagnostic {
         let d = Diagnostic::new(message);
         let d = if path.is_root() { d } else { d.key(path.to_string()) };
-        match self.positions.value(path) {
-            Some(span) => d.at(&self.source, span),
-            None => d.in_file(&self.source.path),
+        match self.locate(path, key).or_else(|| self.locate(path, false)) {
+            Some((layer, span)) => d.at(&layer.source, span),
+            None => d.in_file(self.file()),
         }
+    }
+
+    /// An error about the value at `path`, pointing at its line.
+    pub fn error(&self, path: &KeyPath, message: impl Into<String>) -> Diagnostic {
+        self.diagnostic(path, message, false)
     }
 
     /// An error about the key itself (unknown key), pointing at the key.
     pub fn key_error(&self, path: &KeyPath, message: impl Into<String>) -> Diagnostic {
-        let d = Diagnostic::new(message).key(path.to_string());
-        match self.positions.key(path) {
-            Some(span) => d.at(&self.source, span),
-            None => d.in_file(&self.source.path),
-        }
+        self.diagnostic(path, message, true)
     }
 }
 

@@ -42,6 +42,11 @@ impl KeyPath {
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// This path followed by `rest`.
+    pub fn join(&self, rest: &KeyPath) -> Self {
+        KeyPath(self.0.iter().chain(rest.0.iter()).cloned().collect())
+    }
 }
 
 impl fmt::Display for KeyPath {
@@ -85,6 +90,16 @@ impl Positions {
             }
             p.0.pop()?;
         }
+    }
+
+    /// Where the value at exactly `path` is.
+    pub fn value_exact(&self, path: &KeyPath) -> Option<Range<usize>> {
+        self.values.get(path).cloned()
+    }
+
+    /// Where the key of exactly `path` is written.
+    pub fn key_exact(&self, path: &KeyPath) -> Option<Range<usize>> {
+        self.keys.get(path).cloned()
     }
 
     /// Where the key of `path` is written (for unknown keys); else its value.

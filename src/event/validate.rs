@@ -532,7 +532,10 @@ impl Check<'_> {
         let help = if full.is_dir() {
             format!("`{s}` is a folder: name the file inside it")
         } else {
-            format!("the path is read relative to the event file's folder, `{}`", display_dir(self.base_dir))
+            format!(
+                "a path is read relative to the folder of the file it is written in, here `{}`",
+                display_dir(self.base_dir)
+            )
         };
         self.error(path, format!("file `{s}` not found"), Some(help));
         None

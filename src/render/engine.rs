@@ -20,6 +20,7 @@ use crate::diag::{Diagnostic, SourceText};
 pub const BUILT_IN_SOURCES: &[(&str, &str)] = &[
     ("/talkposter/lib.typ", include_str!("../../templates/lib.typ")),
     ("/talkposter/flyer.typ", include_str!("../../templates/flyer.typ")),
+    ("/talkposter/contact-sheet.typ", include_str!("../../templates/contact-sheet.typ")),
     ("/talkposter/check-markup.typ", "#import \"/talkposter/lib.typ\": body\n#body(sys.inputs.text)\n"),
 ];
 

@@ -48,7 +48,15 @@ impl Renderer {
         Ok(engines.entry(key).or_insert(engine).clone())
     }
 
+    /// Compiles a built-in auxiliary layout (such as the contact sheet) with
+    /// the given inputs, without the poster checks.
+    pub fn compile_builtin(&self, name: &str, inputs: Dict) -> Result<PagedDocument, Failure> {
+        let engine = self.engine(None)?;
+        engine.compile(&format!("/talkposter/{name}.typ"), inputs).map(|c| c.document).map_err(Failure)
+    }
+
     /// Lays out `event` with `template` and checks the result: one page,
+
     /// nothing overflowing, every character drawable.
     pub fn layout(&self, event: &Event, pictures: &Pictures, template: &TemplateRef) -> Result<PagedDocument, Failure> {
         let (root, main) = entry_point(template)?;

@@ -1,0 +1,198 @@
+//! Rendering many talks: in parallel on one shared engine, skipping talks
+//! that are up to date, one broken talk never stopping the others; then a
+//! contact sheet of the whole series. `render FILE` is a batch of one.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Failure};
+use crate::event::Event;
+use crate::export::write_atomic;
+use crate::incremental::{Entry, Manifest, fingerprint};
+use crate::pipeline::{self, Options};
+use crate::render::Renderer;
+use crate::series::Talk;
+
+/// Thumbnails for the contact sheet are kept here, inside the output folder.
+pub const THUMBS: &str = ".talkposter/thumbs";
+pub const CONTACT_SHEET: &str = "contact-sheet.png";
+/// Thumbnail resolution: 30 ppi makes an A4 poster 248 px wide.
+pub const THUMB_PPI: f32 = 30.0;
+/// Typst recurses deeply; worker threads need more than rayon's default stack
+/// (../shared/typst-facts.md §1).
+const STACK_SIZE: usize = 16 << 20;
+
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    pub render: Options,
+    /// Worker threads; `None`: one per core.
+    pub jobs: Option<usize>,
+    /// Skip talks whose inputs are unchanged since the last run.
+    pub incremental: bool,
+    pub contact_sheet: bool,
+    /// `--font-path` folders (they take part in the up-to-date check).
+    pub font_dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    Rendered(Vec<PathBuf>),
+    UpToDate,
+    Failed(Failure),
+}
+
+#[derive(Debug)]
+pub struct TalkResult {
+    pub stem: String,
+    pub label: String,
+    /// For the contact sheet's order and labels (none when the talk failed to load).
+    pub date: Option<String>,
+    pub caption: String,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug)]
+pub struct Report {
+    pub results: Vec<TalkResult>,
+    /// The contact sheet written, or why it could not be.
+    pub contact_sheet: Option<Result<PathBuf, Failure>>,
+}
+
+impl Report {
+    pub fn count(&self, pick: fn(&Outcome) -> bool) -> usize {
+        self.results.iter().filter(|r| pick(&r.outcome)).count()
+    }
+    pub fn failed(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Failed(_)))
+    }
+}
+
+/// Renders every talk; `on_done` hears of each as it finishes (any thread).
+pub fn run(
+    talks: Vec<Talk>,
+    options: &BatchOptions,
+    renderer: &Renderer,
+    on_done: &(dyn Fn(&TalkResult) + Sync),
+) -> Report {
+    let out_dir = &options.render.out_dir;
+    let manifest = if options.incremental { Manifest::load(out_dir) } else { Manifest::default() };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.unwrap_or(0)).stack_size(STACK_SIZE).build();
+    let work = |talk: Talk| {
+        let result = run_one(talk, options, renderer, &manifest);
+        on_done(&result.0);
+        result
+    };
+    let done: Vec<(TalkResult, Option<Entry>)> = match pool {
+        Ok(pool) => pool.install(|| talks.into_par_iter().map(work).collect()),
+        Err(_) => talks.into_iter().map(work).collect(),
+    };
+
+    let mut manifest = manifest;
+    let mut results = Vec::new();
+    for (result, entry) in done {
+        match (&result.outcome, entry) {
+            (Outcome::Rendered(_), Some(entry)) => {
+                manifest.talks.insert(result.stem.clone(), entry);
+            }
+            (Outcome::Failed(_), _) => {
+                manifest.talks.remove(&result.stem);
+            }
+            _ => {}
+        }
+        results.push(result);
+    }
+    let mut report = Report { results, contact_sheet: None };
+    if options.incremental && report.results.iter().any(|r| matches!(r.outcome, Outcome::Rendered(_))) {
+        // Losing the manifest only costs a re-render next time: not an error.
+        let _ = std::fs::create_dir_all(out_dir).map(|_| manifest.save(out_dir));
+    }
+    if options.contact_sheet {
+        report.contact_sheet = Some(contact_sheet(&report, out_dir, renderer));
+    }
+    report
+}
+
+fn run_one(
+    talk: Talk,
+    options: &BatchOptions,
+    renderer: &Renderer,
+    manifest: &Manifest,
+) -> (TalkResult, Option<Entry>) {
+    let Talk { stem, label, event, merged } = talk;
+    let (date, caption) = event.as_ref().map(describe).unwrap_or((None, label.clone()));
+    let result = |outcome| TalkResult {
+        stem: stem.clone(),
+        label: label.clone(),
+        date: date.clone(),
+        caption: caption.clone(),
+        outcome,
+    };
+    let event = match event {
+        Ok(e) => e,
+        Err(f) => return (result(Outcome::Failed(f)), None),
+    };
+    let out_dir = &options.render.out_dir;
+    let hash = options.incremental.then(|| fingerprint(&merged, &event, &options.render, &options.font_dirs));
+    if let Some(hash) = &hash
+        && manifest.is_current(out_dir, &stem, hash)
+    {
+        return (result(Outcome::UpToDate), None);
+    }
+    match pipeline::render_event(renderer, &event, &stem, &options.render) {
+        Ok(rendered) => {
+            if let Some(thumb) = rendered.thumbnail {
+                let dir = out_dir.join(THUMBS);
+                // A missing thumbnail only leaves a gap on the contact sheet.
+                let _ = std::fs::create_dir_all(&dir).map(|_| write_atomic(&dir.join(format!("{stem}.png")), &thumb));
+            }
+            let names = rendered
+                .written
+                .iter()
+                .filter_map(|p| p.file_name())
+                .map(|n| n.to_string_lossy().to_string())
+                .collect();
+            let entry = hash.map(|hash| Entry { hash, outputs: names });
+            (result(Outcome::Rendered(rendered.written)), entry)
+        }
+        Err(f) => (result(Outcome::Failed(f)), None),
+    }
+}
+
+/// The talk's date and a one-line caption: `Dr. Yilun Xu — On Physics-…`.
+fn describe(e: &Event) -> (Option<String>, String) {
+    let speakers: Vec<&str> = e.speakers.iter().map(|s| s.name.pick(e.language)).collect();
+    let caption = format!("{} — {}", speakers.join(", "), e.title.pick(e.language));
+    (Some(e.time.date.to_string()), caption)
+}
+
+/// One thumbnail per talk in date order, labelled; failed talks are marked.
+fn contact_sheet(report: &Report, out_dir: &Path, renderer: &Renderer) -> Result<PathBuf, Failure> {
+    use typst::foundations::{Array, Bytes, Dict, IntoValue, Str, Value};
+    let mut rows: Vec<&TalkResult> = report.results.iter().collect();
+    rows.sort_by(|a, b| (a.date.is_none(), &a.date, &a.stem).cmp(&(b.date.is_none(), &b.date, &b.stem)));
+    let cards: Array = rows
+        .iter()
+        .map(|r| {
+            let thumb = std::fs::read(out_dir.join(THUMBS).join(format!("{}.png", r.stem))).ok();
+            let failed = matches!(r.outcome, Outcome::Failed(_));
+            let entries = [
+                ("thumb", if failed { Value::None } else { thumb.map_or(Value::None, |b| Bytes::new(b).into_value()) }),
+                ("date", r.date.as_deref().unwrap_or("").into_value()),
+                ("caption", r.caption.as_str().into_value()),
+                ("stem", r.stem.as_str().into_value()),
+                ("failed", failed.into_value()),
+            ];
+            Value::Dict(entries.into_iter().map(|(k, v)| (Str::from(k), v)).collect::<Dict>())
+        })
+        .collect();
+    let mut inputs = Dict::new();
+    inputs.insert(Str::from("cards"), Value::Array(cards));
+    let doc = renderer.compile_builtin("contact-sheet", inputs)?;
+    let png = crate::export::png(&doc, 96.0)?;
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| Diagnostic::new(format!("cannot create `{}`: {e}", out_dir.display())))?;
+    let path = out_dir.join(CONTACT_SHEET);
+    write_atomic(&path, &png)?;
+    Ok(path)
+}
