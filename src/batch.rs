@@ -17,8 +17,10 @@ use crate::series::Talk;
 /// Thumbnails for the contact sheet are kept here, inside the output folder.
 pub const THUMBS: &str = ".talkposter/thumbs";
 pub const CONTACT_SHEET: &str = "contact-sheet.png";
-/// Thumbnail resolution: 30 ppi makes an A4 poster 248 px wide.
-pub const THUMB_PPI: f32 = 30.0;
+/// Thumbnail resolution: 24 ppi makes an A4 poster 198 px wide, a little
+/// more than the 151 px it gets on the contact sheet.
+pub const THUMB_PPI: f32 = 24.0;
+
 /// Typst recurses deeply; worker threads need more than rayon's default stack
 /// (../shared/typst-facts.md §1).
 const STACK_SIZE: usize = 16 << 20;
@@ -81,6 +83,7 @@ pub fn run(
     let work = |talk: Talk| {
         let result = run_one(talk, options, renderer, &manifest);
         on_done(&result.0);
+        release_free_memory();
         result
     };
     let done: Vec<(TalkResult, Option<Entry>)> = match pool {
@@ -108,8 +111,12 @@ pub fn run(
         let _ = std::fs::create_dir_all(out_dir).map(|_| manifest.save(out_dir));
     }
     if options.contact_sheet {
+        // The posters' cached layouts are of no use to the sheet: free them first.
+        typst::comemo::evict(0);
+        release_free_memory();
         report.contact_sheet = Some(contact_sheet(&report, out_dir, renderer));
     }
+
     report
 }
 
@@ -195,4 +202,15 @@ fn contact_sheet(report: &Report, out_dir: &Path, renderer: &Renderer) -> Result
     let path = out_dir.join(CONTACT_SHEET);
     write_atomic(&path, &png)?;
     Ok(path)
+}
+
+/// Hands memory freed by the last talk back to the system. glibc keeps freed
+/// pages inside its arenas: a batch of 100 posters grew to ~270 MB of
+/// resident memory around a live heap under 20 MB (measured with massif).
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // Safety: malloc_trim only returns unused pages; it is thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }

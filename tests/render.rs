@@ -163,7 +163,18 @@ fn photos_are_placed_and_bad_ones_are_named() {
 
 #[test]
 fn text_that_cannot_fit_is_refused_with_a_word_estimate() {
-    let words = "diffusion ".repeat(3000);
+    // Real prose: the seed abstract, repeated to 3000 words. (A single word
+    // repeated thousands of times is a slow case for Typst's line breaker.)
+    let seed = event::load(&repo().join("events/2024-06-13-yilun-xu.yaml")).unwrap();
+    let prose = seed
+        .abstract_
+        .unwrap()
+        .pick(talkposter::event::Lang::En)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    let words = prose.iter().cycle().take(3000).cloned().collect::<Vec<_>>().join(" ");
+
     let (dir, path) = event_file(&format!("{MINIMAL}abstract: {words}\n"));
     let o = render(&path, dir.path(), &[]);
     assert_eq!(o.status.code(), Some(1));

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Benchmark: talkposter against the Typst CLI on the same posters.
+#
+#   benches/bench.sh [N]      (default N = 100 talks)
+#
+# Needs the release binary (cargo build --release), GNU time (/usr/bin/time,
+# Debian package `time`)
+# and the Typst CLI (cargo install typst-cli). Generates N talks from the
+# example events, then measures in one run:
+#   - talkposter batch of N (PDF + PNG at 150 ppi): wall time, time per
+#     poster, peak memory;
+#   - one cold `talkposter render` of the seed event (PDF + PNG);
+#   - the Typst CLI compiling the same flyer layout from the same YAML read
+#     with yaml() (benches/cli/adapter.typ): one run per PDF and one per PNG.
+# Prints the figures and the ratios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100}
+BIN=target/release/talkposter
+TYPST=${TYPST:-$(command -v typst || echo "$HOME/.cargo/bin/typst")}
+[[ -x $BIN ]] || { echo "build first: cargo build --release" >&2; exit 1; }
+[[ -x $TYPST ]] || { echo "install the Typst CLI first: cargo install typst-cli" >&2; exit 1; }
+[[ -x /usr/bin/time ]] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/talks" "$work/root/talkposter" "$work/cli-out"
+cp -r events/assets "$work/talks/assets"
+cp -r events/assets "$work/root/assets"
+# N talks: the three examples in turn, each with its own date and title.
+examples=(events/2024-06-13-yilun-xu.yaml events/2025-11-06-weijian-luo.yaml events/2025-12-04-yang-song.yaml)
+for i in $(seq 1 "$N"); do
+  src=${examples[$(( (i - 1) % 3 ))]}
+  day=$(( (i - 1) % 28 + 1 ))
+  name=$(printf 't%03d' "$i")
+  sed -e "s/^  date: .*/  date: 2025-03-$(printf '%02d' $day)/" \
+      -e "0,/^title:/s/^title: \(On .*\)$/title: \1 (part $i)/" \
+      "$src" > "$work/talks/$name.yaml"
+  cp "$work/talks/$name.yaml" "$work/root/$name.yaml"
+done
+# The CLI gets the same layout files, with its data from adapter.typ.
+sed 's|^#let data = sys.inputs$|#import "/adapter.typ": data|' templates/lib.typ > "$work/root/talkposter/lib.typ"
+cp templates/flyer.typ "$work/root/talkposter/flyer.typ"
+cp benches/cli/adapter.typ "$work/root/adapter.typ"
+grep -q 'import "/adapter.typ"' "$work/root/talkposter/lib.typ"
+
+calc() { awk "BEGIN { print $* }"; }
+
+measure() { # label, command...: prints "label seconds peak_kb"
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/err" || { cat "$work/err" >&2; exit 1; }
+  read -r secs kb < "$work/time"
+  echo "$label $secs $kb"
+}
+
+echo "talks: $N   machine: $(nproc) cores"
+read -r _ batch_s batch_kb < <(measure batch "$BIN" batch "$work/talks" -o "$work/out" --force)
+read -r _ one_s one_kb < <(measure render "$BIN" render events/2024-06-13-yilun-xu.yaml -o "$work/one")
+
+cli_start=$(date +%s.%N)
+cli_pdf_one=""; cli_png_one=""
+for f in "$work"/root/t*.yaml; do
+  name=$(basename "$f" .yaml)
+  args=(--root "$work/root" --font-path fonts --ignore-system-fonts --input "event=/$name.yaml" "$work/root/talkposter/flyer.typ")
+  read -r _ s _ < <(measure cli-pdf "$TYPST" compile "${args[@]}" "$work/cli-out/$name.pdf")
+  [[ -n $cli_pdf_one ]] || cli_pdf_one=$s
+  read -r _ s _ < <(measure cli-png "$TYPST" compile "${args[@]}" --format png --ppi 150 "$work/cli-out/$name.png")
+  [[ -n $cli_png_one ]] || cli_png_one=$s
+done
+cli_s=$(calc "$(date +%s.%N) - $cli_start")
+
+printf '\n%-44s %10s\n' "measure" "value"
+printf '%-44s %9.2fs\n' "talkposter batch of $N (PDF+PNG 150 ppi)" "$batch_s"
+printf '%-44s %8.1fms\n' "  per poster" "$(calc "$batch_s * 1000 / $N")"
+printf '%-44s %8.0fMB\n' "  peak memory" "$(calc "$batch_kb / 1024")"
+printf '%-44s %9.2fs\n' "typst CLI, $N PDF runs + $N PNG runs" "$cli_s"
+printf '%-44s %9.3fs\n' "talkposter render, seed event (cold)" "$one_s"
+printf '%-44s %8.0fMB\n' "  peak memory" "$(calc "$one_kb / 1024")"
+printf '%-44s %9.3fs\n' "typst CLI, seed-like talk PDF + PNG" "$(calc "$cli_pdf_one + $cli_png_one")"
+printf '%-44s %9.1f\n' "PDF size of the seed poster (KB)" "$(calc "$(stat -c %s "$work/one/2024-06-13-yilun-xu.pdf") / 1024")"
+printf '\nratio: CLI time / batch time      = %6.1fx  (target >= 25x)\n' "$(calc "$cli_s / $batch_s")"
+printf 'ratio: render time / CLI PDF+PNG  = %6.2f   (target <= 0.35)\n' "$(calc "$one_s / ($cli_pdf_one + $cli_png_one)")"
