@@ -24,6 +24,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Render a whole series: folders, series files with a `talks:` list, or talk files.
     Batch(BatchArgs),
+    /// List the built-in layouts, one line each.
+    Templates,
 }
 
 #[derive(Debug, Args)]
@@ -69,7 +71,7 @@ pub struct OutputArgs {
     #[arg(long, value_name = "N", default_value_t = 150, value_parser = clap::value_parser!(u32).range(18..=1200))]
     pub ppi: u32,
 
-    /// Layout: a built-in name (flyer) or a .typ file; overrides the event's `template:`.
+    /// Layout: flyer, card, screen (see `talkposter templates`) or a .typ file; overrides the event's `template:`.
     #[arg(long, value_name = "NAME|FILE")]
     pub template: Option<String>,
 

@@ -11,7 +11,8 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use talkposter::batch::{self, BatchOptions, Outcome, Report, TalkResult};
 use talkposter::cli::{BatchArgs, Cli, Command, OutputArgs, RenderArgs};
 use talkposter::diag::{self, Diagnostic, Failure};
-use talkposter::event::{TemplateRef, validate::BUILT_IN_TEMPLATES, validate::nearest};
+use talkposter::event::TemplateRef;
+use talkposter::event::validate::{BUILT_IN_DESCRIPTIONS, BUILT_IN_TEMPLATES, nearest};
 use talkposter::pipeline::Options;
 use talkposter::render::Renderer;
 use talkposter::series;
@@ -21,7 +22,14 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Render(args) => render(args),
         Command::Batch(args) => run_batch(args),
+        Command::Templates => {
+            for (name, about) in BUILT_IN_DESCRIPTIONS {
+                println!("{name:<8} {about}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     };
+
     match result {
         Ok(code) => code,
         Err(failure) => {

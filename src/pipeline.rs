@@ -3,12 +3,13 @@
 
 use std::path::PathBuf;
 
-use crate::assets;
+use crate::assets::{self, Shape};
 use crate::diag::{Diagnostic, Failure};
+use crate::event::positions::KeyPath;
 use crate::event::{self, Event, TemplateRef};
 use crate::export;
 use crate::render::Renderer;
-use crate::render::inputs::Pictures;
+use crate::render::inputs::Assets;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Format {
@@ -48,10 +49,10 @@ pub struct Rendered {
 /// Renders a checked event to `out_dir/<stem>.<ext>`. Nothing is written
 /// unless every check passed.
 pub fn render_event(renderer: &Renderer, event: &Event, stem: &str, options: &Options) -> Result<Rendered, Failure> {
-    let pictures = prepare_pictures(event)?;
+    let assets = prepare_assets(event)?;
     let default = TemplateRef::BuiltIn("flyer".into());
     let template = options.template.as_ref().or(event.template.as_ref()).unwrap_or(&default);
-    let doc = renderer.layout(event, &pictures, template)?;
+    let doc = renderer.layout(event, &assets, template)?;
 
     // Encode everything before writing anything.
     let mut outputs = Vec::new();
@@ -88,25 +89,40 @@ fn unique(formats: &[Format]) -> Vec<Format> {
     out
 }
 
-/// Reads every photo and the logo; each problem points at the key naming the file.
-pub fn prepare_pictures(event: &Event) -> Result<Pictures, Failure> {
+/// Reads every photo and the logo and makes the QR codes; each problem
+/// points at the key that asked for it.
+pub fn prepare_assets(event: &Event) -> Result<Assets, Failure> {
     let mut errors = Vec::new();
-    let mut load = |file: &Option<PathBuf>, key: crate::event::positions::KeyPath| {
-        let file = file.as_ref()?;
-        match assets::load_picture(file) {
+    let mut located = |key: KeyPath, d: Diagnostic| {
+        let mut e = event.origin.error(&key, d.message);
+        e.help = d.help;
+        errors.push(e);
+    };
+    let mut load =
+        |file: &Option<PathBuf>, shape: Shape, key: KeyPath| match assets::load_picture(file.as_ref()?, shape) {
             Ok(p) => Some(p),
             Err(d) => {
-                let mut located = event.origin.error(&key, d.message);
-                located.help = d.help;
-                errors.push(located);
+                located(key, d);
                 None
             }
-        }
-    };
-    let photos = event.speakers.iter().map(|s| load(&s.photo, s.path.key("photo"))).collect();
+        };
+    let photos = event
+        .speakers
+        .iter()
+        .map(|s| load(&s.photo, Shape::Square { focus: s.photo_focus }, s.path.key("photo")))
+        .collect();
     let logo = event
         .organizer
         .as_ref()
-        .and_then(|o| load(&o.logo, crate::event::positions::KeyPath::root().key("organizer").key("logo")));
-    if errors.is_empty() { Ok(Pictures { photos, logo }) } else { Err(Failure(errors)) }
+        .and_then(|o| load(&o.logo, Shape::Whole, KeyPath::root().key("organizer").key("logo")));
+    let mut qr = |url: Option<&String>, key: KeyPath| match assets::qr_png(url?) {
+        Ok(svg) => Some(svg),
+        Err(d) => {
+            located(key, d);
+            None
+        }
+    };
+    let online_qr = qr(event.online.as_ref().map(|o| &o.url), KeyPath::root().key("online").key("url"));
+    let registration_qr = qr(event.registration.as_ref(), KeyPath::root().key("registration"));
+    if errors.is_empty() { Ok(Assets { photos, logo, online_qr, registration_qr }) } else { Err(Failure(errors)) }
 }

@@ -31,6 +31,9 @@ pub struct Talk {
     pub merged: String,
 }
 
+/// A series file's `talks:` entries, with the file's text and positions.
+type TalkList = (Vec<Value>, Arc<SourceText>, Arc<Positions>);
+
 /// A series file's settings, with paths already made absolute.
 #[derive(Default)]
 struct Settings {
@@ -96,7 +99,7 @@ fn read_map(path: &Path) -> Result<(SourceText, Mapping), Failure> {
 }
 
 /// Reads `series:` and `defaults:`; returns the settings and the `talks:` list.
-fn load_settings(path: &Path) -> Result<(Settings, Option<(Vec<Value>, Arc<SourceText>, Arc<Positions>)>), Failure> {
+fn load_settings(path: &Path) -> Result<(Settings, Option<TalkList>), Failure> {
     let (source, map) = read_map(path)?;
     let positions = Positions::index(&source.text);
     let origin = Origin::single(source.clone(), positions.clone());

@@ -12,13 +12,14 @@ const CHANNEL_TOLERANCE: u8 = 48;
 /// At most this share of pixels may change.
 const MAX_CHANGED: f64 = 0.004;
 
-fn compare(event: &str) {
+fn compare(layout: &str, event: &str) {
     let out = tempfile::tempdir().unwrap();
-    let o =
-        render(&repo().join("events").join(format!("{event}.yaml")), out.path(), &["--format", "png", "--ppi", "50"]);
+    let args = ["--format", "png", "--ppi", "50", "--template", layout];
+    let o = render(&repo().join("events").join(format!("{event}.yaml")), out.path(), &args);
     assert!(o.status.success(), "{}", stderr(&o));
     let actual_path = out.path().join(format!("{event}.png"));
-    let golden_path = repo().join("tests/golden").join(format!("flyer-{event}.png"));
+    let golden_path = repo().join("tests/golden").join(format!("{layout}-{event}.png"));
+
     if std::env::var_os("TALKPOSTER_BLESS").is_some() {
         std::fs::copy(&actual_path, &golden_path).unwrap();
         return;
@@ -35,7 +36,7 @@ fn compare(event: &str) {
         .count();
     let share = changed as f64 / (actual.width() * actual.height()) as f64;
     if share > MAX_CHANGED {
-        let keep = std::env::temp_dir().join(format!("talkposter-actual-{event}.png"));
+        let keep = std::env::temp_dir().join(format!("talkposter-actual-{layout}-{event}.png"));
         std::fs::copy(&actual_path, &keep).unwrap();
         panic!(
             "{event}: {:.2}% of pixels changed (limit {:.2}%); see {}",
@@ -48,15 +49,27 @@ fn compare(event: &str) {
 
 #[test]
 fn seed_flyer_matches_golden() {
-    compare("2024-06-13-yilun-xu");
+    compare("flyer", "2024-06-13-yilun-xu");
 }
 
 #[test]
 fn chinese_flyer_matches_golden() {
-    compare("2025-11-06-weijian-luo");
+    compare("flyer", "2025-11-06-weijian-luo");
 }
 
 #[test]
 fn online_flyer_matches_golden() {
-    compare("2025-12-04-yang-song");
+    compare("flyer", "2025-12-04-yang-song");
+}
+
+#[test]
+fn cards_match_golden() {
+    compare("card", "2025-12-04-yang-song");
+    compare("card", "2025-11-06-weijian-luo");
+}
+
+#[test]
+fn screens_match_golden() {
+    compare("screen", "2024-06-13-yilun-xu");
+    compare("screen", "2025-11-06-weijian-luo");
 }

@@ -81,7 +81,10 @@ pub struct Speaker {
     pub name: Text,
     pub affiliation: Option<Text>,
     pub photo: Option<PathBuf>,
+    /// Where the face is in the photo, as fractions of width and height.
+    pub photo_focus: Option<(f64, f64)>,
     pub bio: Option<Text>,
+
     pub homepage: Option<String>,
 }
 

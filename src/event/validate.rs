@@ -14,7 +14,14 @@ use super::positions::KeyPath;
 use crate::diag::{Diagnostic, Failure};
 
 /// Built-in layouts, by the name `template:` and `--template` take.
-pub const BUILT_IN_TEMPLATES: &[&str] = &["flyer"];
+pub const BUILT_IN_TEMPLATES: &[&str] = &["flyer", "card", "screen"];
+
+/// One line about each built-in layout, for `talkposter templates`.
+pub const BUILT_IN_DESCRIPTIONS: &[(&str, &str)] = &[
+    ("flyer", "A4 portrait flyer with abstract and biography (default); PNG 1240×1754 px"),
+    ("card", "square social-media post: title, speakers, time, place, QR codes; PNG 1080×1080 px"),
+    ("screen", "16:9 lobby display: title, speakers, time, place, QR codes; PNG 1920×1080 px"),
+];
 
 const TOP_KEYS: &[&str] = &[
     "title",
@@ -34,7 +41,8 @@ const TOP_KEYS: &[&str] = &[
     "template",
     "series",
 ];
-const SPEAKER_KEYS: &[&str] = &["name", "affiliation", "photo", "bio", "homepage"];
+const SPEAKER_KEYS: &[&str] = &["name", "affiliation", "photo", "photo_focus", "bio", "homepage"];
+
 const TIME_KEYS: &[&str] = &["date", "start", "end", "timezone"];
 const ONLINE_KEYS: &[&str] = &["url", "meeting_id", "passcode", "platform"];
 const ORGANIZER_KEYS: &[&str] = &["name", "logo", "url", "color"];
@@ -344,9 +352,28 @@ impl Check<'_> {
         let name = self.required(&f, "name", |c, v, p| c.text(v, p));
         let affiliation = self.optional(&f, "affiliation", |c, v, p| c.text(v, p));
         let photo = self.optional(&f, "photo", |c, v, p| c.file(v, p));
+        let photo_focus = self.optional(&f, "photo_focus", |c, v, p| c.focus(v, p));
+
         let bio = self.optional(&f, "bio", |c, v, p| c.text(v, p));
         let homepage = self.optional(&f, "homepage", |c, v, p| c.url(v, p));
-        Some(Speaker { path: path.clone(), name: name?, affiliation, photo, bio, homepage })
+        Some(Speaker { path: path.clone(), name: name?, affiliation, photo, photo_focus, bio, homepage })
+    }
+
+    /// `[x, y]`: where the face is, as fractions of the photo's width and height.
+    fn focus(&mut self, v: &Value, path: &KeyPath) -> Option<(f64, f64)> {
+        const HELP: &str = "write `[x, y]` with fractions from 0 to 1: `[0.5, 0.3]` is centred, in the upper third";
+        let pair = v.as_sequence().filter(|s| s.len() == 2).and_then(|s| Some((s[0].as_f64()?, s[1].as_f64()?)));
+        match pair {
+            Some((x, y)) if (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y) => Some((x, y)),
+            Some(_) => {
+                self.error(path, "the focus lies outside the photo", Some(HELP.into()));
+                None
+            }
+            None => {
+                self.error(path, "should be two numbers, `[x, y]`", Some(HELP.into()));
+                None
+            }
+        }
     }
 
     fn hosts(&mut self, v: &Value, path: &KeyPath) -> Option<Vec<Host>> {

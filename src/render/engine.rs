@@ -20,6 +20,8 @@ use crate::diag::{Diagnostic, SourceText};
 pub const BUILT_IN_SOURCES: &[(&str, &str)] = &[
     ("/talkposter/lib.typ", include_str!("../../templates/lib.typ")),
     ("/talkposter/flyer.typ", include_str!("../../templates/flyer.typ")),
+    ("/talkposter/card.typ", include_str!("../../templates/card.typ")),
+    ("/talkposter/screen.typ", include_str!("../../templates/screen.typ")),
     ("/talkposter/contact-sheet.typ", include_str!("../../templates/contact-sheet.typ")),
     ("/talkposter/check-markup.typ", "#import \"/talkposter/lib.typ\": body\n#body(sys.inputs.text)\n"),
 ];

@@ -13,12 +13,16 @@ pub const SCHEMA: i64 = 1;
 /// The default accent: the deep red of the CFCS posters.
 pub const DEFAULT_COLOR: &str = "#94070A";
 
-/// The pictures the event names, already prepared.
+/// The files and codes the event needs, already prepared.
 #[derive(Debug, Default)]
-pub struct Pictures {
+pub struct Assets {
     /// One per speaker, in order.
     pub photos: Vec<Option<Picture>>,
     pub logo: Option<Picture>,
+    /// QR code (PNG, one pixel per module) for `online.url`.
+    pub online_qr: Option<Vec<u8>>,
+    /// QR code (PNG, one pixel per module) for `registration`.
+    pub registration_qr: Option<Vec<u8>>,
 }
 
 fn dict<const N: usize>(entries: [(&str, Value); N]) -> Value {
@@ -137,22 +141,41 @@ fn labels(lang: Lang) -> Labels {
     }
 }
 
-/// Initials for a monogram: `Dr. Yilun Xu` → `YX`; `王亦洲` → `王`.
+/// Initials for a monogram: `Dr. Yilun Xu` → `YX`; `王亦洲 教授` → `王`;
+/// `Weijian Luo 博士` → `WL`. Titles and degrees are not part of a name.
 pub fn initials(name: &str) -> String {
-    const TITLES: &[&str] =
-        &["dr", "dr.", "prof", "prof.", "professor", "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "sir"];
-    if let Some(c) = name.chars().find(|c| is_han(*c)) {
-        return c.to_string();
-    }
+    const TITLES: &[&str] = &[
+        "dr",
+        "dr.",
+        "prof",
+        "prof.",
+        "professor",
+        "mr",
+        "mr.",
+        "ms",
+        "ms.",
+        "mrs",
+        "mrs.",
+        "sir",
+        "博士",
+        "教授",
+        "副教授",
+        "研究员",
+        "老师",
+        "先生",
+        "女士",
+    ];
     // `Weijian Luo, PhD`: degrees after a comma are not part of the name.
     let name = name.split(',').next().unwrap_or(name);
-    let words: Vec<&str> = name
-        .split_whitespace()
-        .filter(|w| !TITLES.contains(&w.to_lowercase().as_str()))
-        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
-        .collect();
+    let words: Vec<&str> = name.split_whitespace().filter(|w| !TITLES.contains(&w.to_lowercase().as_str())).collect();
+    let latin: Vec<&str> =
+        words.iter().copied().filter(|w| w.chars().next().is_some_and(|c| c.is_alphabetic() && !is_han(c))).collect();
+    if latin.is_empty() {
+        // A Chinese name: its first character, the family name.
+        return words.iter().flat_map(|w| w.chars()).find(|c| is_han(*c)).map(String::from).unwrap_or_default();
+    }
     let mut out = String::new();
-    for w in [words.first(), words.last()].into_iter().flatten().take(if words.len() > 1 { 2 } else { 1 }) {
+    for w in [latin.first(), latin.last()].into_iter().flatten().take(if latin.len() > 1 { 2 } else { 1 }) {
         out.extend(w.chars().next().map(|c| c.to_uppercase().to_string()));
     }
     out
@@ -189,7 +212,7 @@ pub fn flexible_fields(e: &Event) -> Vec<String> {
 }
 
 /// The whole event, ready for `sys.inputs`.
-pub fn build(e: &Event, pictures: &Pictures) -> Dict {
+pub fn build(e: &Event, assets: &Assets) -> Dict {
     let main = e.language;
     let l = labels(main);
     let color = e.organizer.as_ref().and_then(|o| o.color.clone()).unwrap_or_else(|| DEFAULT_COLOR.to_string());
@@ -200,7 +223,7 @@ pub fn build(e: &Event, pictures: &Pictures) -> Dict {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let photo = pictures.photos.get(i).and_then(Option::as_ref);
+            let photo = assets.photos.get(i).and_then(Option::as_ref);
             dict([
                 ("name", versions(&s.name, main)),
                 ("affiliation", opt(s.affiliation.as_ref(), |t| versions(t, main))),
@@ -241,7 +264,7 @@ pub fn build(e: &Event, pictures: &Pictures) -> Dict {
     let organizer = e.organizer.as_ref().map(|o| {
         dict([
             ("name", versions(&o.name, main)),
-            ("logo", opt(pictures.logo.as_ref(), picture)),
+            ("logo", opt(assets.logo.as_ref(), picture)),
             ("url", opt(o.url.as_deref(), string)),
         ])
     });
@@ -258,6 +281,23 @@ pub fn build(e: &Event, pictures: &Pictures) -> Dict {
     let authors: Array = e.speakers.iter().map(|s| string(s.name.pick(main))).collect();
     let meta = dict([("title", string(&join_lines(e.title.pick(main)))), ("authors", Value::Array(authors))]);
     let fit_fields: Array = flexible_fields(e).iter().map(|f| string(f)).collect();
+    // QR codes with a short caption: the platform's name, `Register` / `报名`.
+    let mut qr = Array::new();
+    if let (Some(o), Some(png)) = (&e.online, &assets.online_qr) {
+        let caption = o.platform.as_deref().unwrap_or(l.online);
+        qr.push(dict([
+            ("caption", string(caption)),
+            ("url", string(&o.url)),
+            ("image", Bytes::new(png.clone()).into_value()),
+        ]));
+    }
+    if let (Some(url), Some(png)) = (&e.registration, &assets.registration_qr) {
+        qr.push(dict([
+            ("caption", string(l.registration)),
+            ("url", string(url)),
+            ("image", Bytes::new(png.clone()).into_value()),
+        ]));
+    }
 
     let top = [
         ("schema", SCHEMA.into_value()),
@@ -281,6 +321,7 @@ pub fn build(e: &Event, pictures: &Pictures) -> Dict {
         ("series", opt(e.series.as_ref(), |t| versions(t, main))),
         ("organizer", organizer.unwrap_or(Value::None)),
         ("fit_fields", Value::Array(fit_fields)),
+        ("qr", Value::Array(qr)),
     ];
     top.into_iter().map(|(k, v)| (Str::from(k), v)).collect()
 }
@@ -308,6 +349,8 @@ mod tests {
         assert_eq!(initials("Weijian Luo, PhD"), "WL");
         assert_eq!(initials("王亦洲 教授"), "王");
         assert_eq!(initials("Plato"), "P");
+        assert_eq!(initials("Weijian Luo 博士"), "WL");
+        assert_eq!(initials("教授 李明"), "李");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::event::{Event, Markup, TemplateRef, Text, text_fields};
 use check::Problem;
 use engine::Engine;
 use fonts::FontSources;
-use inputs::Pictures;
+use inputs::Assets;
 
 /// Smallest body size the layouts shrink to before refusing (A4).
 pub const MIN_BODY_PT: f64 = 8.0;
@@ -56,12 +56,11 @@ impl Renderer {
     }
 
     /// Lays out `event` with `template` and checks the result: one page,
-
     /// nothing overflowing, every character drawable.
-    pub fn layout(&self, event: &Event, pictures: &Pictures, template: &TemplateRef) -> Result<PagedDocument, Failure> {
+    pub fn layout(&self, event: &Event, assets: &Assets, template: &TemplateRef) -> Result<PagedDocument, Failure> {
         let (root, main) = entry_point(template)?;
         let engine = self.engine(root.as_deref())?;
-        let compiled = match engine.compile(&main, inputs::build(event, pictures)) {
+        let compiled = match engine.compile(&main, inputs::build(event, assets)) {
             Ok(c) => c,
             Err(errors) => {
                 if event.markup == Markup::Typst {

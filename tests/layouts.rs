@@ -1,0 +1,151 @@
+//! The three built-in layouts and custom templates on the built binary:
+//! sizes, QR codes that scan back to the exact URL, panels, photos, fit.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Every QR code found in a PNG, decoded.
+fn qr_contents(png: &Path) -> Vec<String> {
+    let img = image::open(png).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let mut found: Vec<String> =
+        prepared.detect_grids().iter().filter_map(|g| g.decode().ok()).map(|(_, text)| text).collect();
+    found.sort();
+    found
+}
+
+const YANG_SONG_URLS: [&str; 2] =
+    ["https://events.example.org/cfcs/yang-song", "https://zoom.example.org/j/81234567890"];
+
+#[test]
+fn templates_command_lists_the_built_in_layouts() {
+    let o = talkposter(&["templates"]);
+    assert!(o.status.success());
+    let names: Vec<String> = stdout(&o).lines().map(|l| l.split_whitespace().next().unwrap().to_string()).collect();
+    assert_eq!(names, ["flyer", "card", "screen"]);
+}
+
+#[test]
+fn qr_codes_scan_back_to_the_exact_urls_in_every_layout() {
+    let out = tempfile::tempdir().unwrap();
+    let event = repo().join("events/2025-12-04-yang-song.yaml");
+    for template in ["flyer", "card", "screen"] {
+        let dir = out.path().join(template);
+        let o = render(&event, &dir, &["--template", template, "--format", "png"]);
+        assert!(o.status.success(), "{template}: {}", stderr(&o));
+        assert_eq!(qr_contents(&dir.join("2025-12-04-yang-song.png")), YANG_SONG_URLS, "{template}");
+    }
+}
+
+#[test]
+fn card_and_screen_have_their_exact_pixel_sizes() {
+    let out = tempfile::tempdir().unwrap();
+    for (template, size) in [("card", (1080, 1080)), ("screen", (1920, 1080))] {
+        for event in events() {
+            let dir = out.path().join(template);
+            let o = render(&event, &dir, &["--template", template]);
+            assert!(o.status.success(), "{template} {}: {}", event.display(), stderr(&o));
+            let stem = event.file_stem().unwrap().to_str().unwrap();
+            let png = png_info(&dir.join(format!("{stem}.png")));
+            assert_eq!((png.width, png.height), size, "{template} {stem}");
+            assert_eq!(pdf_facts(&dir.join(format!("{stem}.pdf"))).pages.len(), 1);
+            // Card and screen carry title, speaker, time and place (no abstract).
+            let e = talkposter::event::load(&event).unwrap();
+            let text = squash(&pdf_text(&dir.join(format!("{stem}.pdf"))));
+            assert!(text.contains(&squash(e.title.pick(e.language))), "{template} {stem}: title");
+            assert!(text.contains(&squash(e.speakers[0].name.pick(e.language))), "{template} {stem}: speaker");
+            assert!(text.contains(&squash(&talkposter::event::dates::when_en(&e.time))), "{template} {stem}: time");
+        }
+    }
+}
+
+#[test]
+fn a_four_speaker_panel_fits_every_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    image::RgbImage::from_fn(300, 400, |x, y| image::Rgb([(x / 2) as u8, (y / 2) as u8, 90]))
+        .save(dir.path().join("a.jpg"))
+        .unwrap();
+    let yaml = r#"
+title: "Panel: The Future of Generative Models"
+speaker:
+  - {name: Dr. Ada Lovelace, affiliation: Analytical Engines Ltd., photo: a.jpg, bio: Ada writes programs.}
+  - {name: Prof. Alan Turing, affiliation: University of Manchester, bio: Alan asks whether machines can think.}
+  - {name: 王亦洲 教授, affiliation: 北京大学, bio: 王亦洲教授研究计算机视觉。}
+  - {name: Dr. Grace Hopper, affiliation: US Navy, photo: a.jpg}
+host: [Prof. A, Prof. B]
+time: {date: 2025-05-20, start: "14:00", end: "16:00"}
+place: Room 1
+abstract: Four researchers discuss where generative models go next.
+"#;
+    std::fs::write(dir.path().join("panel.yaml"), yaml).unwrap();
+    for template in ["flyer", "card", "screen"] {
+        let out = dir.path().join(template);
+        let o = render(&dir.path().join("panel.yaml"), &out, &["--template", template, "--format", "pdf"]);
+        assert!(o.status.success(), "{template}: {}", stderr(&o));
+        let text = squash(&pdf_text(&out.join("panel.pdf")));
+        for name in ["Ada Lovelace", "Alan Turing", "王亦洲", "Grace Hopper"] {
+            assert!(text.contains(&squash(name)), "{template}: {name} missing");
+        }
+        assert_eq!(pdf_facts(&out.join("panel.pdf")).images, 1, "{template}: one photo file, embedded once");
+    }
+}
+
+#[test]
+fn a_phone_photo_leaves_the_pdf_small() {
+    let dir = tempfile::tempdir().unwrap();
+    // 12 megapixels of detail (noise-like), as a phone would take it.
+    let img = image::RgbImage::from_fn(4000, 3000, |x, y| {
+        let v = (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503)) >> 7;
+        image::Rgb([v as u8, (v >> 8) as u8, (x ^ y) as u8])
+    });
+    img.save(dir.path().join("phone.jpg")).unwrap();
+    assert!(std::fs::metadata(dir.path().join("phone.jpg")).unwrap().len() > 3_000_000);
+    std::fs::write(dir.path().join("talk.yaml"), MINIMAL.replace("name: Dr. A", "name: Dr. A\n  photo: phone.jpg"))
+        .unwrap();
+    let o = render(&dir.path().join("talk.yaml"), dir.path(), &["--format", "pdf"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let size = std::fs::metadata(dir.path().join("talk.pdf")).unwrap().len();
+    assert!(size < 1_000_000, "PDF is {size} bytes");
+}
+
+#[test]
+fn long_titles_shrink_and_impossible_ones_are_refused() {
+    let long = "Learning to Generate: A Long Journey Through Diffusion, Flow Matching, Consistency Models and Everything in Between";
+    let (dir, path) = event_file(&MINIMAL.replace("title: A talk", &format!("title: \"{long}\"")));
+    let o = render(&path, dir.path(), &["--format", "pdf"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(squash(&pdf_text(&dir.path().join("talk.pdf"))).contains(&squash(long)));
+
+    let absurd = "word ".repeat(200);
+    let (dir, path) = event_file(&MINIMAL.replace("title: A talk", &format!("title: {absurd}")));
+    let o = render(&path, dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("`title` is too long to fit"), "{}", stderr(&o));
+}
+
+#[test]
+fn photo_focus_is_validated() {
+    let (dir, path) = event_file(&MINIMAL.replace("name: Dr. A", "name: Dr. A\n  photo_focus: [0.5, 1.4]"));
+    let o = render(&path, dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("speaker.photo_focus: the focus lies outside the photo"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_custom_template_example_renders() {
+    let out = tempfile::tempdir().unwrap();
+    let tpl = repo().join("templates/examples/minimal-a5.typ");
+    let o = render(&repo().join("events/2025-12-04-yang-song.yaml"), out.path(), &["--template", s(&tpl)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let facts = pdf_facts(&out.path().join("2025-12-04-yang-song.pdf"));
+    let (w, h) = facts.pages[0];
+    assert!((w - 419.53).abs() < 0.5 && (h - 595.28).abs() < 0.5, "A5: {w} x {h}");
+    assert_eq!(qr_contents(&out.path().join("2025-12-04-yang-song.png")), YANG_SONG_URLS);
+}
