@@ -181,16 +181,37 @@ pub fn initials(name: &str) -> String {
     out
 }
 
-/// Text colour on the accent band: white or black, whichever contrasts more
-/// (WCAG relative luminance).
+fn rgb(hex: &str) -> [f64; 3] {
+    let c = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0) as f64 / 255.0;
+    [c(1), c(3), c(5)]
+}
+
+/// WCAG relative luminance.
+fn luminance([r, g, b]: [f64; 3]) -> f64 {
+    let lin = |v: f64| if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) };
+    0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+}
+
+/// Text colour on the accent band: white or black, whichever contrasts more.
 pub fn on_color(hex: &str) -> &'static str {
-    let channel = |i: usize| {
-        let v = u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0) as f64 / 255.0;
-        if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
-    };
-    let l = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+    let l = luminance(rgb(hex));
     // Contrast with white: 1.05 / (l + 0.05); with black: (l + 0.05) / 0.05.
     if 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 { "#FFFFFF" } else { "#000000" }
+}
+
+/// The accent for text and icons on white: the colour itself when it is
+/// dark enough to read (contrast 4.5:1, WCAG AA), else darkened until it is.
+/// A yellow organizer colour stays yellow on the band, but headings turn ochre.
+pub fn ink_color(hex: &str) -> String {
+    let base = rgb(hex);
+    let mut k = 1.0;
+    let mut c = base;
+    while 1.05 / (luminance(c) + 0.05) < 4.5 && k > 0.0 {
+        k -= 0.02;
+        c = base.map(|v| v * k);
+    }
+    let [r, g, b] = c.map(|v| (v * 255.0).round() as u8);
+    format!("#{r:02X}{g:02X}{b:02X}")
 }
 
 fn picture(p: &Picture) -> Value {
@@ -305,6 +326,7 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
         ("markup", string(if e.markup == Markup::Typst { "typst" } else { "plain" })),
         ("color", string(&color)),
         ("on_color", string(on_color(&color))),
+        ("ink_color", string(&ink_color(&color))),
         ("labels", labels),
         ("meta", meta),
         ("kind", versions(&kind, main)),
@@ -358,5 +380,13 @@ mod tests {
         assert_eq!(on_color("#94070A"), "#FFFFFF");
         assert_eq!(on_color("#FFD400"), "#000000");
         assert_eq!(on_color("#003366"), "#FFFFFF");
+    }
+
+    #[test]
+    fn ink_colour_is_readable_on_white() {
+        assert_eq!(ink_color("#94070A"), "#94070A", "dark colours stay");
+        let ink = ink_color("#FFD400");
+        let contrast = 1.05 / (luminance(rgb(&ink)) + 0.05);
+        assert!((4.5..5.5).contains(&contrast), "{ink}: {contrast}");
     }
 }
