@@ -282,3 +282,19 @@ fn all_problems_are_reported_at_once() {
     assert!(e.iter().any(|x| x.contains("did you mean `place`?")));
     assert!(e.iter().any(|x| x.contains("not a real date")));
 }
+
+#[test]
+fn utf16_files_are_read_and_odd_paths_and_years_are_explained() {
+    let case = write("");
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in MINIMAL.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    std::fs::write(&case.path, bytes).unwrap();
+    assert!(event::load(&case.path).is_ok(), "UTF-16 with a byte-order mark is read");
+    assert!(
+        one_error(&with("name: Dr. A", "name: Dr. A\n  photo: ."))
+            .contains("speaker.photo: `.` is a folder, not a file")
+    );
+    assert!(one_error(&with("2024-06-13", "0000-01-01")).contains("has year 0"));
+}

@@ -25,6 +25,22 @@ pub fn read_source(path: &Path) -> Result<SourceText, Failure> {
         let d = Diagnostic::new(format!("cannot read the file: {}", io_reason(&e))).in_file(path);
         if e.kind() == std::io::ErrorKind::NotFound { d.help("check the file name and folder") } else { d }
     })?;
+    // Windows editors save "Unicode" as UTF-16 with a byte-order mark.
+    let utf16 = |b: &[u8], le: bool| {
+        let units: Vec<u16> = b
+            .chunks_exact(2)
+            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .collect();
+        String::from_utf16(&units).ok()
+    };
+    let decoded = match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, true),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, false),
+        _ => None,
+    };
+    if let Some(text) = decoded {
+        return Ok(SourceText { path: path.to_path_buf(), text: text.into() });
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::new(format!(
             "the file is not UTF-8 text (invalid byte at position {})",

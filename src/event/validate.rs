@@ -416,6 +416,10 @@ impl Check<'_> {
             return None;
         }
         let (y, m, d): (i16, i8, i8) = (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?);
+        if y == 0 {
+            self.error(path, format!("`{s}` has year 0, which no calendar has"), Some(HELP.into()));
+            return None;
+        }
         if !(1..=12).contains(&m) {
             self.error(
                 path,
@@ -556,14 +560,12 @@ impl Check<'_> {
         if full.is_file() {
             return Some(full);
         }
-        let help = if full.is_dir() {
-            format!("`{s}` is a folder: name the file inside it")
-        } else {
-            format!(
-                "a path is read relative to the folder of the file it is written in, here `{}`",
-                display_dir(self.base_dir)
-            )
-        };
+        if full.is_dir() {
+            self.error(path, format!("`{s}` is a folder, not a file"), Some("name the file inside it".into()));
+            return None;
+        }
+        let folder = display_dir(self.base_dir);
+        let help = format!("a path is read relative to the folder of the file it is written in, here `{folder}`");
         self.error(path, format!("file `{s}` not found"), Some(help));
         None
     }
