@@ -68,6 +68,13 @@ for f in "$work"/root/t*.yaml; do
   [[ -n $cli_png_one ]] || cli_png_one=$s
 done
 cli_s=$(calc "$(date +%s.%N) - $cli_start")
+# BENCH_KEEP=DIR keeps the first talk's posters from both sides, to compare by eye.
+if [[ -n ${BENCH_KEEP:-} ]]; then
+  mkdir -p "$BENCH_KEEP"
+  cp "$work/cli-out/t001.png" "$BENCH_KEEP/cli-t001.png"
+  cp "$work/out/t001.png" "$BENCH_KEEP/talkposter-t001.png"
+fi
+
 
 printf '\n%-44s %10s\n' "measure" "value"
 printf '%-44s %9.2fs\n' "talkposter batch of $N (PDF+PNG 150 ppi)" "$batch_s"
