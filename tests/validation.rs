@@ -298,3 +298,15 @@ fn utf16_files_are_read_and_odd_paths_and_years_are_explained() {
     );
     assert!(one_error(&with("2024-06-13", "0000-01-01")).contains("has year 0"));
 }
+
+#[test]
+fn a_comma_inside_braces_is_explained() {
+    let e = one_error(
+        &MINIMAL
+            .replace("speaker:\n  name: Dr. A", "speaker: {name: Dr. A, affiliation: Mila, Université de Montréal}"),
+    );
+    assert!(
+        e.contains("unknown key `Université de Montréal`") && e.contains("put the value before this one in quotes"),
+        "{e}"
+    );
+}

@@ -663,6 +663,13 @@ const NESTED: &[(&str, &str)] = &[
 ];
 
 fn suggest_key(key: &str, parent: &KeyPath, allowed: &[&str]) -> String {
+    if key.contains(' ') {
+        // `{affiliation: Mila, Université de Montréal}`: the comma ended the value.
+        return "inside `{…}` a comma separates keys: put the value before this one in quotes, \
+                e.g. `affiliation: \"Mila, Université de Montréal\"`"
+            .into();
+    }
+
     if let Some(n) = nearest(key, allowed) {
         return format!("did you mean `{n}`?");
     }
