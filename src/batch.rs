@@ -39,7 +39,8 @@ pub struct BatchOptions {
 
 #[derive(Debug)]
 pub enum Outcome {
-    Rendered(Vec<PathBuf>),
+    /// The files written, and Typst's warnings about the layout.
+    Rendered(Vec<PathBuf>, Vec<Diagnostic>),
     UpToDate,
     Failed(Failure),
 }
@@ -95,7 +96,7 @@ pub fn run(
     let mut results = Vec::new();
     for (result, entry) in done {
         match (&result.outcome, entry) {
-            (Outcome::Rendered(_), Some(entry)) => {
+            (Outcome::Rendered(..), Some(entry)) => {
                 manifest.talks.insert(result.stem.clone(), entry);
             }
             (Outcome::Failed(_), _) => {
@@ -106,7 +107,7 @@ pub fn run(
         results.push(result);
     }
     let mut report = Report { results, contact_sheet: None };
-    if options.incremental && report.results.iter().any(|r| matches!(r.outcome, Outcome::Rendered(_))) {
+    if options.incremental && report.results.iter().any(|r| matches!(r.outcome, Outcome::Rendered(..))) {
         // Losing the manifest only costs a re-render next time: not an error.
         let _ = std::fs::create_dir_all(out_dir).map(|_| manifest.save(out_dir));
     }
@@ -160,7 +161,7 @@ fn run_one(
                 .map(|n| n.to_string_lossy().to_string())
                 .collect();
             let entry = hash.map(|hash| Entry { hash, outputs: names });
-            (result(Outcome::Rendered(rendered.written)), entry)
+            (result(Outcome::Rendered(rendered.written, rendered.warnings)), entry)
         }
         Err(f) => (result(Outcome::Failed(f)), None),
     }

@@ -29,11 +29,13 @@ pub struct Diagnostic {
     pub message: String,
     /// Suggestions, each printed as `help: …`.
     pub help: Vec<String>,
+    /// A warning: printed, but nothing failed.
+    pub warning: bool,
 }
 
 impl Diagnostic {
     pub fn new(message: impl Into<String>) -> Self {
-        Self { file: None, snippet: None, key: None, message: message.into(), help: Vec::new() }
+        Self { file: None, snippet: None, key: None, message: message.into(), help: Vec::new(), warning: false }
     }
 
     pub fn in_file(mut self, file: &Path) -> Self {
@@ -142,7 +144,8 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 pub fn report(out: &mut dyn WriteColor, failure: &Failure) {
     let config = term::Config::default();
     for d in &failure.0 {
-        let mut cs = CsDiagnostic::error().with_message(d.headline());
+        let severity = if d.warning { CsDiagnostic::warning() } else { CsDiagnostic::error() };
+        let mut cs = severity.with_message(d.headline());
         let notes: Vec<String> = d.help.iter().map(|h| format!("help: {h}")).collect();
         cs = cs.with_notes(notes);
         let printed = match (&d.file, &d.snippet) {
@@ -155,14 +158,13 @@ pub fn report(out: &mut dyn WriteColor, failure: &Failure) {
         };
         if !printed {
             // No snippet: say the file, if any, on the headline.
-            let plain = match &d.file {
-                Some(path) => CsDiagnostic::error()
-                    .with_message(format!("{}: {}", path.display(), d.headline()))
-                    .with_notes(d.help.iter().map(|h| format!("help: {h}")).collect()),
-                None => CsDiagnostic::error()
-                    .with_message(d.headline())
-                    .with_notes(d.help.iter().map(|h| format!("help: {h}")).collect()),
+            let headline = match &d.file {
+                Some(path) => format!("{}: {}", path.display(), d.headline()),
+                None => d.headline(),
             };
+            let severity = if d.warning { CsDiagnostic::warning() } else { CsDiagnostic::error() };
+            let plain =
+                severity.with_message(headline).with_notes(d.help.iter().map(|h| format!("help: {h}")).collect());
             let empty = SimpleFile::new(String::new(), "");
             let _ = term::emit(out, &config, &empty, &plain);
         }

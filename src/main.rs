@@ -68,7 +68,10 @@ fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
     let report = batch::run(talks, &options, &renderer, &|_| {});
     for r in report.results {
         match r.outcome {
-            Outcome::Rendered(paths) => paths.iter().for_each(|p| println!("{}", p.display())),
+            Outcome::Rendered(paths, warnings) => {
+                report_warnings(&warnings);
+                paths.iter().for_each(|p| println!("{}", p.display()));
+            }
             Outcome::UpToDate => {}
             Outcome::Failed(f) => return Err(f),
         }
@@ -113,7 +116,7 @@ impl Progress {
 
     fn done(&self, r: &TalkResult) {
         let word = match r.outcome {
-            Outcome::Rendered(_) => "rendered",
+            Outcome::Rendered(..) => "rendered",
             Outcome::UpToDate => "up to date",
             Outcome::Failed(_) => "FAILED",
         };
@@ -140,7 +143,7 @@ impl Progress {
 }
 
 fn summarize(report: &Report) {
-    let rendered = report.count(|o| matches!(o, Outcome::Rendered(_)));
+    let rendered = report.count(|o| matches!(o, Outcome::Rendered(..)));
     let current = report.count(|o| matches!(o, Outcome::UpToDate));
     println!("{rendered} rendered, {current} up to date, {} failed", report.failed());
     match &report.contact_sheet {
@@ -149,9 +152,21 @@ fn summarize(report: &Report) {
         None => {}
     }
     for r in &report.results {
-        if let Outcome::Failed(f) = &r.outcome {
-            report_failure(&r.label, f);
+        match &r.outcome {
+            Outcome::Failed(f) => report_failure(&r.label, f),
+            Outcome::Rendered(_, warnings) if !warnings.is_empty() => {
+                eprintln!("\nwarnings: {}", r.label);
+                report_warnings(warnings);
+            }
+            _ => {}
         }
+    }
+}
+
+/// Typst's warnings, printed like errors but not failing the run.
+fn report_warnings(warnings: &[Diagnostic]) {
+    if !warnings.is_empty() {
+        report(&Failure(warnings.to_vec()));
     }
 }
 

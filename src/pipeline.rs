@@ -9,6 +9,7 @@ use crate::event::positions::KeyPath;
 use crate::event::{self, Event, TemplateRef};
 use crate::export;
 use crate::render::Renderer;
+use crate::render::engine::Compiled;
 use crate::render::inputs::Assets;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -44,6 +45,8 @@ pub struct Rendered {
     pub written: Vec<PathBuf>,
     /// A small PNG, when `thumbnail_ppi` asked for one.
     pub thumbnail: Option<Vec<u8>>,
+    /// Typst's warnings about the layout, for the user to see.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Renders a checked event to `out_dir/<stem>.<ext>`. Nothing is written
@@ -52,7 +55,7 @@ pub fn render_event(renderer: &Renderer, event: &Event, stem: &str, options: &Op
     let assets = prepare_assets(event)?;
     let default = TemplateRef::BuiltIn("flyer".into());
     let template = options.template.as_ref().or(event.template.as_ref()).unwrap_or(&default);
-    let doc = renderer.layout(event, &assets, template)?;
+    let Compiled { document: doc, warnings } = renderer.layout(event, &assets, template)?;
 
     // Encode everything before writing anything.
     let mut outputs = Vec::new();
@@ -76,7 +79,7 @@ pub fn render_event(renderer: &Renderer, event: &Event, stem: &str, options: &Op
         export::write_atomic(&path, &bytes)?;
         written.push(path);
     }
-    Ok(Rendered { written, thumbnail })
+    Ok(Rendered { written, thumbnail, warnings })
 }
 
 fn unique(formats: &[Format]) -> Vec<Format> {

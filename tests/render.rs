@@ -240,3 +240,16 @@ fn bad_usage_exits_2() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("did you mean `flyer`?"));
 }
+
+#[test]
+fn warnings_from_a_custom_template_are_shown_without_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    let tpl = dir.path().join("warn.typ");
+    std::fs::write(&tpl, "#import \"/talkposter/lib.typ\": *\n#set page(width: 80mm, height: 40mm)\n#set text(font: \"No Such Font\")\n#first(data.title)\n").unwrap();
+    let event = dir.path().join("talk.yaml");
+    std::fs::write(&event, MINIMAL).unwrap();
+    let o = render(&event, dir.path(), &["--template", tpl.to_str().unwrap(), "--format", "pdf"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("warning: unknown font family: no such font") && err.contains("warn.typ:3:17"), "{err}");
+}

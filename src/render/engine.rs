@@ -89,9 +89,7 @@ impl Engine {
                 for hint in &d.hints {
                     out = out.help(hint.v.to_string());
                 }
-                if d.severity == Severity::Warning {
-                    out.message = format!("warning: {}", out.message);
-                }
+                out.warning = d.severity == Severity::Warning;
                 out
             })
             .collect()

@@ -16,7 +16,7 @@ use crate::diag::{Diagnostic, Failure};
 use crate::event::positions::KeyPath;
 use crate::event::{Event, Markup, TemplateRef, Text, text_fields};
 use check::Problem;
-use engine::Engine;
+use engine::{Compiled, Engine};
 use fonts::FontSources;
 use inputs::Assets;
 
@@ -56,8 +56,9 @@ impl Renderer {
     }
 
     /// Lays out `event` with `template` and checks the result: one page,
-    /// nothing overflowing, every character drawable.
-    pub fn layout(&self, event: &Event, assets: &Assets, template: &TemplateRef) -> Result<PagedDocument, Failure> {
+    /// nothing overflowing, every character drawable. Returns the document
+    /// and Typst's warnings (a custom template's unknown font, say).
+    pub fn layout(&self, event: &Event, assets: &Assets, template: &TemplateRef) -> Result<Compiled, Failure> {
         let (root, main) = entry_point(template)?;
         let engine = self.engine(root.as_deref())?;
         let compiled = match engine.compile(&main, inputs::build(event, assets)) {
@@ -80,7 +81,7 @@ impl Renderer {
         };
         let problems = check::check(&compiled.document);
         if problems.is_empty() {
-            Ok(compiled.document)
+            Ok(compiled)
         } else {
             Err(Failure(problems.iter().map(|p| describe(p, event)).collect()))
         }
