@@ -149,3 +149,15 @@ fn the_custom_template_example_renders() {
     assert!((w - 419.53).abs() < 0.5 && (h - 595.28).abs() < 0.5, "A5: {w} x {h}");
     assert_eq!(qr_contents(&out.path().join("2025-12-04-yang-song.png")), YANG_SONG_URLS);
 }
+
+#[test]
+fn a_long_tracking_link_still_scans_from_the_png() {
+    let url = "https://forms.example.com/r/eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ";
+    let (dir, path) = event_file(&format!("{MINIMAL}registration: \"{url}\"\n"));
+    for template in ["flyer", "card", "screen"] {
+        let out = dir.path().join(template);
+        let o = render(&path, &out, &["--template", template, "--format", "png"]);
+        assert!(o.status.success(), "{template}: {}", stderr(&o));
+        assert_eq!(qr_contents(&out.join("talk.png")), [url], "{template}");
+    }
+}

@@ -304,12 +304,15 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
     let fit_fields: Array = flexible_fields(e).iter().map(|f| string(f)).collect();
     // QR codes with a short caption: the platform's name, `Register` / `报名`.
     let mut qr = Array::new();
+    // Modules across (quiet zone included): layouts size dense codes up.
+    let modules = |png: &[u8]| image::load_from_memory(png).map_or(0, |i| i64::from(i.width())).into_value();
     if let (Some(o), Some(png)) = (&e.online, &assets.online_qr) {
         let caption = o.platform.as_deref().unwrap_or(l.online);
         qr.push(dict([
             ("caption", string(caption)),
             ("url", string(&o.url)),
             ("image", Bytes::new(png.clone()).into_value()),
+            ("modules", modules(png)),
         ]));
     }
     if let (Some(url), Some(png)) = (&e.registration, &assets.registration_qr) {
@@ -317,6 +320,7 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
             ("caption", string(l.registration)),
             ("url", string(url)),
             ("image", Bytes::new(png.clone()).into_value()),
+            ("modules", modules(png)),
         ]));
     }
 
