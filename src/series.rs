@@ -301,14 +301,11 @@ fn inline_stem(e: &Event) -> String {
 
 /// Lower-case letters and digits joined by `-`; titles dropped.
 pub fn slug(name: &str) -> String {
-    const TITLES: &[&str] =
-        &["dr", "prof", "professor", "mr", "ms", "mrs", "博士", "教授", "副教授", "研究员", "老师", "先生", "女士"];
-
     let words: Vec<String> = name
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
-        .filter(|w| !TITLES.contains(&w.as_str()))
+        .filter(|w| !crate::event::is_honorific(w))
         .collect();
     if words.is_empty() { "talk".into() } else { words.join("-") }
 }

@@ -31,6 +31,28 @@ impl Lang {
     }
 }
 
+/// Titles and honorifics written with a name (`Dr.`, `Prof.`, `博士`, `教授`):
+/// not part of the name for initials and file names.
+pub fn is_honorific(word: &str) -> bool {
+    const HONORIFICS: &[&str] = &[
+        "dr",
+        "prof",
+        "professor",
+        "mr",
+        "ms",
+        "mrs",
+        "sir",
+        "博士",
+        "教授",
+        "副教授",
+        "研究员",
+        "老师",
+        "先生",
+        "女士",
+    ];
+    HONORIFICS.contains(&word.trim_end_matches('.').to_lowercase().as_str())
+}
+
 pub fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
@@ -183,7 +205,7 @@ impl Origin {
         loop {
             for layer in &self.layers {
                 let full = layer.prefix.join(&p);
-                let found = if key { layer.positions.key_exact(&full) } else { layer.positions.value_exact(&full) };
+                let found = if key { layer.positions.key(&full) } else { layer.positions.value(&full) };
                 if let Some(span) = found {
                     return Some((layer, span));
                 }

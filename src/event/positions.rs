@@ -81,30 +81,14 @@ impl Positions {
         rec.out
     }
 
-    /// Where the value at `path` is; falls back to the nearest parent.
-    pub fn value(&self, path: &KeyPath) -> Option<Range<usize>> {
-        let mut p = path.clone();
-        loop {
-            if let Some(r) = self.values.get(&p) {
-                return Some(r.clone());
-            }
-            p.0.pop()?;
-        }
-    }
-
     /// Where the value at exactly `path` is.
-    pub fn value_exact(&self, path: &KeyPath) -> Option<Range<usize>> {
+    pub fn value(&self, path: &KeyPath) -> Option<Range<usize>> {
         self.values.get(path).cloned()
     }
 
     /// Where the key of exactly `path` is written.
-    pub fn key_exact(&self, path: &KeyPath) -> Option<Range<usize>> {
-        self.keys.get(path).cloned()
-    }
-
-    /// Where the key of `path` is written (for unknown keys); else its value.
     pub fn key(&self, path: &KeyPath) -> Option<Range<usize>> {
-        self.keys.get(path).cloned().or_else(|| self.value(path))
+        self.keys.get(path).cloned()
     }
 }
 
@@ -233,10 +217,9 @@ mod tests {
         let s1 = root.key("speaker").index(0);
         assert_eq!(at(text, p.value(&s1.key("photo")).unwrap()), "a.jpg");
         assert_eq!(at(text, p.key(&s1.key("photo")).unwrap()), "photo");
+        assert!(p.value(&s1.key("name").key("zh")).is_none(), "exact paths only; Origin falls back");
         assert_eq!(at(text, p.value(&root.key("speaker").index(1).key("name")).unwrap()), "B");
         assert_eq!(at(text, p.value(&root.key("time").key("date")).unwrap()), "2024-02-30");
-        // An unknown deeper path falls back to its parent.
-        assert_eq!(at(text, p.value(&s1.key("name").key("zh")).unwrap()), "王亦洲");
     }
 
     #[test]

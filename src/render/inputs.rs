@@ -5,7 +5,7 @@ use typst::foundations::{Array, Bytes, Dict, IntoValue, Str, Value};
 
 use crate::assets::Picture;
 use crate::event::dates;
-use crate::event::{Event, Lang, Markup, Text, is_han};
+use crate::event::{Event, Lang, Markup, Text, is_han, is_honorific};
 
 /// Version of the data layout templates receive, for custom templates.
 pub const SCHEMA: i64 = 1;
@@ -144,30 +144,9 @@ fn labels(lang: Lang) -> Labels {
 /// Initials for a monogram: `Dr. Yilun Xu` → `YX`; `王亦洲 教授` → `王`;
 /// `Weijian Luo 博士` → `WL`. Titles and degrees are not part of a name.
 pub fn initials(name: &str) -> String {
-    const TITLES: &[&str] = &[
-        "dr",
-        "dr.",
-        "prof",
-        "prof.",
-        "professor",
-        "mr",
-        "mr.",
-        "ms",
-        "ms.",
-        "mrs",
-        "mrs.",
-        "sir",
-        "博士",
-        "教授",
-        "副教授",
-        "研究员",
-        "老师",
-        "先生",
-        "女士",
-    ];
     // `Weijian Luo, PhD`: degrees after a comma are not part of the name.
     let name = name.split(',').next().unwrap_or(name);
-    let words: Vec<&str> = name.split_whitespace().filter(|w| !TITLES.contains(&w.to_lowercase().as_str())).collect();
+    let words: Vec<&str> = name.split_whitespace().filter(|w| !is_honorific(w)).collect();
     let latin: Vec<&str> =
         words.iter().copied().filter(|w| w.chars().next().is_some_and(|c| c.is_alphabetic() && !is_han(c))).collect();
     if latin.is_empty() {
