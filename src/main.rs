@@ -2,8 +2,8 @@
 //! (0 done, 1 input or render error, 2 bad usage from clap).
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Mutex;
 
 use clap::Parser;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
@@ -12,7 +12,7 @@ use talkposter::batch::{self, BatchOptions, Outcome, Report, TalkResult};
 use talkposter::cli::{BatchArgs, Cli, Command, OutputArgs, RenderArgs};
 use talkposter::diag::{self, Diagnostic, Failure};
 use talkposter::event::TemplateRef;
-use talkposter::event::validate::{BUILT_IN_DESCRIPTIONS, BUILT_IN_TEMPLATES, nearest};
+use talkposter::event::validate::{BUILT_IN_DESCRIPTIONS, resolve_template};
 use talkposter::pipeline::Options;
 use talkposter::render::Renderer;
 use talkposter::series;
@@ -99,7 +99,6 @@ fn run_batch(args: BatchArgs) -> Result<ExitCode, Failure> {
 /// A progress bar on a terminal; one plain line per talk otherwise.
 struct Progress {
     bar: Option<indicatif::ProgressBar>,
-    lines: Mutex<()>,
 }
 
 impl Progress {
@@ -111,7 +110,7 @@ impl Progress {
             bar.set_style(style);
             bar
         });
-        Progress { bar, lines: Mutex::new(()) }
+        Progress { bar }
     }
 
     fn done(&self, r: &TalkResult) {
@@ -128,10 +127,8 @@ impl Progress {
                 }
                 bar.inc(1);
             }
-            None => {
-                let _guard = self.lines.lock();
-                println!("{word:>10}  {}", r.label);
-            }
+            // One println! is one whole line, even from several threads.
+            None => println!("{word:>10}  {}", r.label),
         }
     }
 
@@ -175,18 +172,8 @@ fn report_failure(what: &str, f: &Failure) {
     report(f);
 }
 
-/// `--template`: a built-in layout's name, or a path to a .typ file.
+/// `--template`: the same rule as `template:` in an event, from the current folder.
 fn template_arg(s: &str) -> Result<TemplateRef, Failure> {
-    if BUILT_IN_TEMPLATES.contains(&s) {
-        return Ok(TemplateRef::BuiltIn(s.to_string()));
-    }
-    let path = std::path::PathBuf::from(s);
-    if path.is_file() {
-        return Ok(TemplateRef::File(path));
-    }
-    let mut d = Diagnostic::new(format!("--template `{s}` is neither a built-in layout nor a file"));
-    if let Some(n) = nearest(s, BUILT_IN_TEMPLATES) {
-        d = d.help(format!("did you mean `{n}`?"));
-    }
-    Err(d.help(format!("built-in layouts: {}; or give the path of a .typ file", BUILT_IN_TEMPLATES.join(", "))).into())
+    resolve_template(s, Path::new(""))
+        .map_err(|(message, help)| Diagnostic::new(message).key("--template").help(help).into())
 }

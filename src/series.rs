@@ -354,7 +354,6 @@ mod tests {
         assert_eq!(slug("Prof. Ana-María López"), "ana-maría-lópez");
         assert_eq!(slug("王亦洲"), "王亦洲");
         assert_eq!(slug("Weijian Luo 博士"), "weijian-luo");
-
         assert_eq!(slug("Dr."), "talk");
     }
 }

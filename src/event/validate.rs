@@ -607,18 +607,37 @@ impl Check<'_> {
 
     fn template(&mut self, v: &Value, path: &KeyPath) -> Option<TemplateRef> {
         let s = self.string(v, path)?;
-        if s.ends_with(".typ") || s.contains('/') || s.contains('\\') {
-            return self.file(v, path).map(TemplateRef::File);
+        match resolve_template(&s, self.base_dir) {
+            Ok(t) => Some(t),
+            Err((message, help)) => {
+                self.error(path, message, Some(help));
+                None
+            }
         }
-        if BUILT_IN_TEMPLATES.contains(&s.as_str()) {
-            return Some(TemplateRef::BuiltIn(s));
-        }
-        let help = match nearest(&s, BUILT_IN_TEMPLATES) {
+    }
+}
+
+/// The one rule for `template:` and `--template`: a built-in layout's name,
+/// or an existing `.typ` file relative to `base`. An error is (message, help).
+pub fn resolve_template(name: &str, base: &Path) -> Result<TemplateRef, (String, String)> {
+    if BUILT_IN_TEMPLATES.contains(&name) {
+        return Ok(TemplateRef::BuiltIn(name.to_string()));
+    }
+    let path = base.join(name);
+    if path.is_file() {
+        return Ok(TemplateRef::File(path));
+    }
+    let looks_like_path = name.ends_with(".typ") || name.contains('/') || name.contains('\\');
+    if path.is_dir() {
+        Err((format!("`{name}` is a folder, not a file"), "name the .typ file inside it".into()))
+    } else if looks_like_path {
+        Err((format!("file `{name}` not found"), format!("the path is read relative to `{}`", display_dir(base))))
+    } else {
+        let help = match nearest(name, BUILT_IN_TEMPLATES) {
             Some(n) => format!("did you mean `{n}`? Built-in layouts: {}", BUILT_IN_TEMPLATES.join(", ")),
             None => format!("built-in layouts: {}; or give a path to a .typ file", BUILT_IN_TEMPLATES.join(", ")),
         };
-        self.error(path, format!("`{s}` is not a built-in layout"), Some(help));
-        None
+        Err((format!("`{name}` is not a built-in layout"), help))
     }
 }
 

@@ -142,24 +142,25 @@ pub fn word_count(s: &str) -> usize {
     han + latin
 }
 
-fn field_text<'e>(event: &'e Event, field: &str) -> Option<&'e Text> {
-    text_fields(event).into_iter().find(|(p, _)| p.to_string() == field).map(|(_, t)| t)
-}
-
-fn key_path(event: &Event, field: &str) -> KeyPath {
-    text_fields(event).into_iter().map(|(p, _)| p).find(|p| p.to_string() == field).unwrap_or_default()
+/// The text field written at `field` (a key path such as `speaker[1].bio`).
+fn find_field<'e>(event: &'e Event, field: &str) -> Option<(KeyPath, &'e Text)> {
+    text_fields(event).into_iter().find(|(p, _)| p.to_string() == field)
 }
 
 /// A layout problem as a message that names the field and what to do.
 fn describe(problem: &Problem, event: &Event) -> Diagnostic {
     match problem {
         Problem::Overflow { fields, need } => {
-            let words: usize =
-                fields.iter().filter_map(|f| field_text(event, f)).flat_map(pieces).map(|p| word_count(&p)).sum();
+            let words: usize = fields
+                .iter()
+                .filter_map(|f| find_field(event, f))
+                .flat_map(|(_, t)| pieces(t))
+                .map(|p| word_count(&p))
+                .sum();
             let cut = ((words as f64) * (1.0 - 1.0 / need.max(1.0))).ceil() as usize;
             let cut = cut.div_ceil(10).max(1) * 10;
             let names = fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and ");
-            let first = fields.first().map(|f| key_path(event, f)).unwrap_or_default();
+            let first = fields.first().and_then(|f| find_field(event, f)).map(|(p, _)| p).unwrap_or_default();
             event
                 .origin
                 .error(
