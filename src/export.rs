@@ -30,17 +30,29 @@ pub fn png(doc: &PagedDocument, ppi: f32) -> Result<Vec<u8>, Diagnostic> {
     let pixmap = typst_render::render(page, &options);
     let (w, h) = (pixmap.width(), pixmap.height());
     // The page is filled white, so every pixel is opaque: drop alpha.
-    let rgb: Vec<u8> = pixmap.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    let mut rgb = vec![0u8; pixmap.data().len() / 4 * 3];
+    for (to, from) in rgb.chunks_exact_mut(3).zip(pixmap.data().chunks_exact(4)) {
+        to.copy_from_slice(&from[..3]);
+    }
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, w, h);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Fast);
+    encoder.set_compression(png::Compression::Fastest);
     let per_meter = (f64::from(ppi) / 0.0254).round() as u32;
     encoder.set_pixel_dims(Some(png::PixelDimensions { xppu: per_meter, yppu: per_meter, unit: png::Unit::Meter }));
     let written = encoder.write_header().and_then(|mut writer| writer.write_image_data(&rgb));
     written.map_err(|e| Diagnostic::new(format!("the PNG could not be encoded: {e}")))?;
     Ok(out)
+}
+
+/// The first page as a PNG `width` pixels wide (a thumbnail).
+pub fn png_of_width(doc: &PagedDocument, width: u32) -> Result<Vec<u8>, Diagnostic> {
+    let page_width = doc.pages().first().map_or(0.0, |p| p.frame.width().to_pt());
+    if page_width <= 0.0 {
+        return Err(Diagnostic::new("the poster has no page"));
+    }
+    png(doc, (f64::from(width) * 72.0 / page_width) as f32)
 }
 
 /// Writes `bytes` to `path` atomically: a reader (or a crash) never sees a

@@ -83,7 +83,7 @@ pub fn fingerprint(merged_yaml: &str, event: &Event, options: &Options, font_dir
             field(&file.to_string_lossy(), stamp.as_bytes());
         }
     }
-    field("options", format!("{:?} {} {:?}", options.formats, options.ppi, options.thumbnail_ppi).as_bytes());
+    field("options", format!("{:?} {} {:?}", options.formats, options.ppi, options.thumbnail_width).as_bytes());
     h.finalize().to_hex().to_string()
 }
 

@@ -44,13 +44,13 @@ fn report(failure: &Failure) {
     diag::report(&mut StandardStream::stderr(color), failure);
 }
 
-fn options(args: &OutputArgs, thumbnail_ppi: Option<f32>) -> Result<Options, Failure> {
+fn options(args: &OutputArgs, thumbnail_width: Option<u32>) -> Result<Options, Failure> {
     Ok(Options {
         out_dir: args.output.clone(),
         formats: args.format.clone(),
         ppi: args.ppi,
         template: args.template.as_deref().map(template_arg).transpose()?,
-        thumbnail_ppi,
+        thumbnail_width,
     })
 }
 
@@ -81,7 +81,7 @@ fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
 
 fn run_batch(args: BatchArgs) -> Result<ExitCode, Failure> {
     let options = BatchOptions {
-        render: options(&args.output, Some(batch::THUMB_PPI))?,
+        render: options(&args.output, Some(batch::THUMB_WIDTH))?,
         jobs: args.jobs.map(|j| j as usize),
         incremental: !args.force,
         contact_sheet: true,
@@ -177,3 +177,9 @@ fn template_arg(s: &str) -> Result<TemplateRef, Failure> {
     resolve_template(s, Path::new(""))
         .map_err(|(message, help)| Diagnostic::new(message).key("--template").help(help).into())
 }
+
+// Typst allocates heavily from every worker thread; mimalloc reuses freed
+// memory per thread where glibc spent a fifth of the batch's time in the
+// kernel (page faults): 100 posters, 2 threads, 3.66 -> 3.35 s in one run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -34,8 +34,8 @@ pub struct Options {
     pub ppi: u32,
     /// Overrides the event's own `template:`.
     pub template: Option<TemplateRef>,
-    /// Also make a small PNG of the poster at this resolution (contact sheet).
-    pub thumbnail_ppi: Option<f32>,
+    /// Also make a small PNG of the poster this many pixels wide (contact sheet).
+    pub thumbnail_width: Option<u32>,
 }
 
 /// What rendering one talk produced.
@@ -43,7 +43,7 @@ pub struct Options {
 pub struct Rendered {
     /// The files written, in the order of `formats`.
     pub written: Vec<PathBuf>,
-    /// A small PNG, when `thumbnail_ppi` asked for one.
+    /// A small PNG, when `thumbnail_width` asked for one.
     pub thumbnail: Option<Vec<u8>>,
     /// Typst's warnings about the layout, for the user to see.
     pub warnings: Vec<Diagnostic>,
@@ -66,7 +66,7 @@ pub fn render_event(renderer: &Renderer, event: &Event, stem: &str, options: &Op
         };
         outputs.push((options.out_dir.join(format!("{stem}.{}", format.extension())), bytes));
     }
-    let thumbnail = options.thumbnail_ppi.map(|ppi| export::png(&doc, ppi)).transpose()?;
+    let thumbnail = options.thumbnail_width.map(|width| export::png_of_width(&doc, width)).transpose()?;
     std::fs::create_dir_all(&options.out_dir).map_err(|e| {
         Diagnostic::new(format!(
             "cannot create the output folder `{}`: {}",
