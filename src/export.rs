@@ -19,8 +19,7 @@ pub fn pdf(doc: &PagedDocument) -> Result<Vec<u8>, Diagnostic> {
 }
 
 /// The first page as an opaque RGB PNG at `ppi` pixels per inch, with the
-/// resolution recorded (pHYs) so print tools know its size. Fast compression:
-/// encoding dominates otherwise.
+/// resolution recorded (pHYs) so print tools know its size.
 pub fn png(doc: &PagedDocument, ppi: f32) -> Result<Vec<u8>, Diagnostic> {
     let page = doc.pages().first().ok_or_else(|| Diagnostic::new("the poster has no page"))?;
     let options = typst_render::RenderOptions {
@@ -29,20 +28,29 @@ pub fn png(doc: &PagedDocument, ppi: f32) -> Result<Vec<u8>, Diagnostic> {
     };
     let pixmap = typst_render::render(page, &options);
     let (w, h) = (pixmap.width(), pixmap.height());
-    // The page is filled white, so every pixel is opaque: drop alpha.
-    let mut rgb = vec![0u8; pixmap.data().len() / 4 * 3];
-    for (to, from) in rgb.chunks_exact_mut(3).zip(pixmap.data().chunks_exact(4)) {
-        to.copy_from_slice(&from[..3]);
-    }
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, w, h);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
+    // Fastest: the Up filter with fdeflate, ~2 ms less per 150-ppi poster
+    // than Fast (adaptive filters) for files ~20% larger.
     encoder.set_compression(png::Compression::Fastest);
     let per_meter = (f64::from(ppi) / 0.0254).round() as u32;
     encoder.set_pixel_dims(Some(png::PixelDimensions { xppu: per_meter, yppu: per_meter, unit: png::Unit::Meter }));
-    let written = encoder.write_header().and_then(|mut writer| writer.write_image_data(&rgb));
-    written.map_err(|e| Diagnostic::new(format!("the PNG could not be encoded: {e}")))?;
+    // Row by row: the page is filled white, so every pixel is opaque and
+    // alpha is dropped; no second full-size image is ever allocated.
+    let encoded = encoder.write_header().and_then(|mut writer| {
+        let mut stream = writer.stream_writer_with_size(1 << 20)?;
+        let mut row = vec![0u8; w as usize * 3];
+        for pixels in pixmap.data().chunks_exact(w as usize * 4) {
+            for (to, from) in row.chunks_exact_mut(3).zip(pixels.chunks_exact(4)) {
+                to.copy_from_slice(&from[..3]);
+            }
+            stream.write_all(&row)?;
+        }
+        stream.finish()
+    });
+    encoded.map_err(|e| Diagnostic::new(format!("the PNG could not be encoded: {e}")))?;
     Ok(out)
 }
 
