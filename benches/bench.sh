@@ -3,20 +3,26 @@
 #
 #   benches/bench.sh [N]      (default N = 100 talks)
 #
-# Needs the release binary (cargo build --release), GNU time (/usr/bin/time,
+# Needs the release binary and the stage timer (cargo build --release
+# --examples), GNU time (/usr/bin/time,
 # Debian package `time`)
 # and the Typst CLI (cargo install typst-cli). Generates N talks from the
 # example events, then measures in one run:
 #   - talkposter batch of N (PDF + PNG at 150 ppi): wall time, time per
 #     poster, peak memory;
+#   - the same batch with a copy of the flyer whose sizes are fixed (no
+#     fitting), to show what Typst's layout itself costs;
 #   - one cold `talkposter render` of the seed event (PDF + PNG);
 #   - the Typst CLI compiling the same flyer layout from the same YAML read
 #     with yaml() (benches/cli/adapter.typ): one run per PDF and one per PNG.
+#   - the time per stage of one poster (load assets, layout, PDF, PNG,
+#     thumbnail) on one thread, for both layouts.
 # Prints the figures and the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100}
 BIN=target/release/talkposter
+STAGES=target/release/examples/stage-times
 TYPST=${TYPST:-$(command -v typst || echo "$HOME/.cargo/bin/typst")}
 [[ -x $BIN ]] || { echo "build first: cargo build --release" >&2; exit 1; }
 [[ -x $TYPST ]] || { echo "install the Typst CLI first: cargo install typst-cli" >&2; exit 1; }
@@ -53,8 +59,17 @@ measure() { # label, command...: prints "label seconds peak_kb"
   echo "$label $secs $kb"
 }
 
+# The same flyer with every size fixed (nothing measured, no fitting): what
+# Typst's layout costs without the search for the largest size that fits.
+mkdir -p "$work/fixed"
+sed '/^#import "\/talkposter\/lib.typ": \*$/a\
+#let fit(fields, make, ..args) = make(10pt)\
+#let fit-lines(fields, make, ..args) = make(22pt)' templates/flyer.typ > "$work/fixed/flyer.typ"
+grep -q '^#let fit(fields' "$work/fixed/flyer.typ"
+
 echo "talks: $N   machine: $(nproc) cores"
 read -r _ batch_s batch_kb < <(measure batch "$BIN" batch "$work/talks" -o "$work/out" --force)
+read -r _ fixed_s _ < <(measure batch-fixed "$BIN" batch "$work/talks" -o "$work/out-fixed" --force --template "$work/fixed/flyer.typ")
 read -r _ one_s one_kb < <(measure render "$BIN" render events/2024-06-13-yilun-xu.yaml -o "$work/one")
 
 cli_start=$(date +%s.%N)
@@ -80,10 +95,21 @@ printf '\n%-44s %10s\n' "measure" "value"
 printf '%-44s %9.2fs\n' "talkposter batch of $N (PDF+PNG 150 ppi)" "$batch_s"
 printf '%-44s %8.1fms\n' "  per poster" "$(calc "$batch_s * 1000 / $N")"
 printf '%-44s %8.0fMB\n' "  peak memory" "$(calc "$batch_kb / 1024")"
+printf '%-44s %9.2fs\n' "  the same with every size fixed (no fitting)" "$fixed_s"
 printf '%-44s %9.2fs\n' "typst CLI, $N PDF runs + $N PNG runs" "$cli_s"
 printf '%-44s %9.3fs\n' "talkposter render, seed event (cold)" "$one_s"
 printf '%-44s %8.0fMB\n' "  peak memory" "$(calc "$one_kb / 1024")"
 printf '%-44s %9.3fs\n' "typst CLI, seed-like talk PDF + PNG" "$(calc "$cli_pdf_one + $cli_png_one")"
 printf '%-44s %9.1f\n' "PDF size of the seed poster (KB)" "$(calc "$(stat -c %s "$work/one/2024-06-13-yilun-xu.pdf") / 1024")"
 printf '\nratio: CLI time / batch time      = %6.1fx  (target >= 25x)\n' "$(calc "$cli_s / $batch_s")"
+printf 'ratio: CLI time / fixed-size batch = %5.1fx  (what fitting costs)\n' "$(calc "$cli_s / $fixed_s")"
 printf 'ratio: render time / CLI PDF+PNG  = %6.2f   (target <= 0.35)\n' "$(calc "$one_s / ($cli_pdf_one + $cli_png_one)")"
+
+# Where one poster's time goes, on one thread (examples/stage-times.rs).
+if [[ -x $STAGES ]]; then
+  printf '\n%-26s %10s %12s\n' "per poster, one thread" "flyer" "fixed sizes"
+  paste <("$STAGES" "$work/talks") <("$STAGES" "$work/talks" "$work/fixed/flyer.typ" | cut -f2) |
+    awk -F'\t' '{ printf "  %-24s %7.1f ms %9.1f ms\n", $1, $2, $3 }'
+else
+  echo "(build the stage timer for a per-stage breakdown: cargo build --release --examples)"
+fi
