@@ -85,7 +85,7 @@ pub fn run(
     let manifest = if options.incremental { Manifest::load(out_dir) } else { Manifest::default() };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.unwrap_or(0)).stack_size(STACK_SIZE).build();
     let work = |talk: Talk| {
-        let result = run_one(talk, options, renderer, &manifest);
+        let result = run_one_caught(talk, options, renderer, &manifest);
         on_done(&result.0);
         release_free_memory();
         result
@@ -152,6 +152,32 @@ fn each_on_every_thread<T: Send, R: Send>(
     let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// `run_one`, with a panic (a bug, in talkposter or a library) reported as
+/// that talk's failure: the other talks go on.
+fn run_one_caught(
+    talk: Talk,
+    options: &BatchOptions,
+    renderer: &Renderer,
+    manifest: &Manifest,
+) -> (TalkResult, Option<Entry>) {
+    let (stem, label) = (talk.stem.clone(), talk.label.clone());
+    caught(|| run_one(talk, options, renderer, manifest)).unwrap_or_else(|failure| {
+        let outcome = Outcome::Failed(failure.into());
+        (TalkResult { stem, caption: label.clone(), label, date: None, outcome }, None)
+    })
+}
+
+/// Runs `f`, turning a panic into an error that says what happened.
+fn caught<T>(f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        let what = (payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Diagnostic::new(format!("talkposter failed unexpectedly on this talk: {what}"))
+            .help("this is a bug in talkposter: please report it with this talk's file. The other talks were rendered")
+    })
 }
 
 fn run_one(
@@ -253,5 +279,31 @@ fn release_free_memory() {
     // Safety: mi_collect only returns unused pages; it is thread-safe.
     unsafe {
         libmimalloc_sys::mi_collect(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_error_naming_it() {
+        let error = caught(|| -> u32 { panic!("index out of bounds") }).unwrap_err();
+        assert!(error.message.contains("failed unexpectedly on this talk: index out of bounds"), "{}", error.message);
+        assert_eq!(caught(|| 7).unwrap(), 7);
+    }
+
+    #[test]
+    fn every_item_is_worked_on_once_and_results_keep_their_order() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let seen = Mutex::new(Vec::new());
+        let out = each_on_every_thread(&pool, (0..200).collect(), |i: u32| {
+            seen.lock().unwrap().push(i);
+            i * 2
+        });
+        assert_eq!(out, (0..200).map(|i| i * 2).collect::<Vec<_>>());
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort();
+        assert_eq!(seen, (0..200).collect::<Vec<_>>());
     }
 }
