@@ -150,6 +150,26 @@ fn the_custom_template_example_renders() {
     assert_eq!(qr_contents(&out.path().join("2025-12-04-yang-song.png")), YANG_SONG_URLS);
 }
 
+/// `fit-size` measures only the sizes its prediction leaves open; the test
+/// layout checks, in Typst, that it still picks what trying every size picks
+/// (45 texts in boxes of 5 widths and 13 heights; a wrong pick fails the
+/// render).
+#[test]
+fn fit_picks_the_largest_size_that_fits_as_trying_every_size_would() {
+    let out = tempfile::tempdir().unwrap();
+    let tpl = repo().join("tests/templates/fit-search.typ");
+    let o = render(
+        &repo().join("events/2024-06-13-yilun-xu.yaml"),
+        out.path(),
+        &["--template", s(&tpl), "--format", "pdf"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Some samples fit at the largest size, some in between, some not at all.
+    let text = one_line(&pdf_text(&out.path().join("2024-06-13-yilun-xu.pdf")));
+    assert!(text.contains("→ 10pt") && text.contains("→ none"), "{text}");
+    assert!(text.contains("→ 8") || text.contains("→ 9"), "{text}");
+}
+
 #[test]
 fn a_long_tracking_link_still_scans_from_the_png() {
     let url = "https://forms.example.com/r/eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ";
