@@ -33,8 +33,11 @@ pub struct BatchOptions {
     pub render: Options,
     /// Worker threads; `None`: one per core.
     pub jobs: Option<usize>,
-    /// Skip talks whose inputs are unchanged since the last run.
-    pub incremental: bool,
+    /// Keep the output folder's manifest of what each poster was made from
+    /// (batch, not `render`: that makes no thumbnail for the contact sheet).
+    pub manifest: bool,
+    /// Skip talks the manifest shows up to date (not with `--force`).
+    pub skip_current: bool,
     pub contact_sheet: bool,
     /// `--font-path` folders (they take part in the up-to-date check).
     pub font_dirs: Vec<PathBuf>,
@@ -82,7 +85,7 @@ pub fn run(
     on_done: &(dyn Fn(&TalkResult) + Sync),
 ) -> Report {
     let out_dir = &options.render.out_dir;
-    let manifest = if options.incremental { Manifest::load(out_dir) } else { Manifest::default() };
+    let manifest = if options.manifest { Manifest::load(out_dir) } else { Manifest::default() };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.unwrap_or(0)).stack_size(STACK_SIZE).build();
     let work = |talk: Talk| {
         let result = run_one_caught(talk, options, renderer, &manifest);
@@ -110,7 +113,7 @@ pub fn run(
         results.push(result);
     }
     let mut report = Report { results, contact_sheet: None };
-    if options.incremental && report.results.iter().any(|r| matches!(r.outcome, Outcome::Rendered(..))) {
+    if options.manifest && report.results.iter().any(|r| matches!(r.outcome, Outcome::Rendered(..))) {
         // Losing the manifest only costs a re-render next time: not an error.
         let _ = std::fs::create_dir_all(out_dir).map(|_| manifest.save(out_dir));
     }
@@ -200,8 +203,9 @@ fn run_one(
         Err(f) => return (result(Outcome::Failed(f)), None),
     };
     let out_dir = &options.render.out_dir;
-    let hash = options.incremental.then(|| fingerprint(&merged, &event, &options.render, &options.font_dirs));
+    let hash = options.manifest.then(|| fingerprint(&merged, &event, &options.render, &options.font_dirs));
     if let Some(hash) = &hash
+        && options.skip_current
         && manifest.is_current(out_dir, &stem, hash)
     {
         return (result(Outcome::UpToDate), None);

@@ -59,7 +59,8 @@ fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
     let options = BatchOptions {
         render: options(&args.output, None)?,
         jobs: Some(1),
-        incremental: false,
+        manifest: false,
+        skip_current: false,
         contact_sheet: false,
         font_dirs: args.output.font_path.clone(),
     };
@@ -83,7 +84,8 @@ fn run_batch(args: BatchArgs) -> Result<ExitCode, Failure> {
     let options = BatchOptions {
         render: options(&args.output, Some(batch::THUMB_WIDTH))?,
         jobs: args.jobs.map(|j| j as usize),
-        incremental: !args.force,
+        manifest: true,
+        skip_current: !args.force,
         contact_sheet: true,
         font_dirs: args.output.font_path.clone(),
     };

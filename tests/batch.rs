@@ -208,6 +208,11 @@ fn unchanged_talks_are_skipped_and_a_changed_photo_rerenders_only_its_talk() {
     std::fs::remove_file(out.path().join("b.png")).unwrap();
     assert!(run(&["--ppi", "100"]).contains("1 rendered, 1 up to date"));
     assert!(run(&["--ppi", "100", "--force"]).contains("2 rendered, 0 up to date"));
+    // What --force rendered is recorded: the next run has nothing to do.
+    image::RgbImage::from_pixel(50, 50, image::Rgb([10, 10, 200])).save(dir.path().join("a.png")).unwrap();
+    assert!(run(&["--ppi", "100", "--force"]).contains("2 rendered, 0 up to date"));
+    let log = run(&["--ppi", "100"]);
+    assert!(log.contains("0 rendered, 2 up to date"), "{log}");
 }
 
 #[test]
