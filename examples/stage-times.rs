@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use talkposter::event::TemplateRef;
-use talkposter::{batch, export, pipeline, render::Renderer, series};
+use talkposter::{contact_sheet, export, pipeline, render::Renderer, series};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -37,7 +37,7 @@ fn main() {
         lap(2);
         export::png(&doc, 150.0).unwrap_or_else(|d| fail(&d.into()));
         lap(3);
-        export::png_of_width(&doc, batch::THUMB_WIDTH).unwrap_or_else(|d| fail(&d.into()));
+        export::png_of_width(&doc, contact_sheet::THUMB_WIDTH).unwrap_or_else(|d| fail(&d.into()));
         lap(4);
     }
     for (name, t) in stages.iter().zip(total) {

@@ -2,10 +2,11 @@
 //! that are up to date, one broken talk never stopping the others; then a
 //! contact sheet of the whole series. `render FILE` is a batch of one.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use std::sync::Mutex;
 
+use crate::contact_sheet::{self, THUMBS};
 use crate::diag::{Diagnostic, Failure};
 use crate::event::Event;
 use crate::export::write_atomic;
@@ -13,16 +14,6 @@ use crate::incremental::{Entry, Manifest, fingerprint};
 use crate::pipeline::{self, Options};
 use crate::render::Renderer;
 use crate::series::Talk;
-
-/// Thumbnails for the contact sheet are kept here, inside the output folder.
-pub const THUMBS: &str = ".talkposter/thumbs";
-pub const CONTACT_SHEET: &str = "contact-sheet.png";
-/// The contact sheet is a PNG at this resolution…
-const SHEET_PPI: f32 = 96.0;
-/// …with thumbnails 40 mm wide (templates/contact-sheet.typ): 151.2 px,
-/// which Typst draws as 152. Thumbnails are rendered at exactly that width,
-/// so the sheet places them as they are instead of resampling every one.
-pub const THUMB_WIDTH: u32 = 152;
 
 /// Typst recurses deeply; worker threads need more than rayon's default stack
 /// (../shared/typst-facts.md §1).
@@ -121,7 +112,7 @@ pub fn run(
         // The posters' cached layouts are of no use to the sheet: free them first.
         typst::comemo::evict(0);
         release_free_memory();
-        report.contact_sheet = Some(contact_sheet(&report, out_dir, renderer));
+        report.contact_sheet = Some(contact_sheet::make(&report, out_dir, renderer));
     }
 
     report
@@ -235,37 +226,6 @@ fn describe(e: &Event) -> (Option<String>, String) {
     let speakers: Vec<&str> = e.speakers.iter().map(|s| s.name.pick(e.language)).collect();
     let caption = format!("{} — {}", speakers.join(", "), e.title.pick(e.language));
     (Some(e.time.date.to_string()), caption)
-}
-
-/// One thumbnail per talk in date order, labelled; failed talks are marked.
-fn contact_sheet(report: &Report, out_dir: &Path, renderer: &Renderer) -> Result<PathBuf, Failure> {
-    use typst::foundations::{Array, Bytes, Dict, IntoValue, Str, Value};
-    let mut rows: Vec<&TalkResult> = report.results.iter().collect();
-    rows.sort_by(|a, b| (a.date.is_none(), &a.date, &a.stem).cmp(&(b.date.is_none(), &b.date, &b.stem)));
-    let cards: Array = rows
-        .iter()
-        .map(|r| {
-            let thumb = std::fs::read(out_dir.join(THUMBS).join(format!("{}.png", r.stem))).ok();
-            let failed = matches!(r.outcome, Outcome::Failed(_));
-            let entries = [
-                ("thumb", if failed { Value::None } else { thumb.map_or(Value::None, |b| Bytes::new(b).into_value()) }),
-                ("date", r.date.as_deref().unwrap_or("").into_value()),
-                ("caption", r.caption.as_str().into_value()),
-                ("stem", r.stem.as_str().into_value()),
-                ("failed", failed.into_value()),
-            ];
-            Value::Dict(entries.into_iter().map(|(k, v)| (Str::from(k), v)).collect::<Dict>())
-        })
-        .collect();
-    let mut inputs = Dict::new();
-    inputs.insert(Str::from("cards"), Value::Array(cards));
-    let doc = renderer.compile_builtin("contact-sheet", inputs)?;
-    let png = crate::export::png(&doc, SHEET_PPI)?;
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| Diagnostic::new(format!("cannot create `{}`: {e}", out_dir.display())))?;
-    let path = out_dir.join(CONTACT_SHEET);
-    write_atomic(&path, &png)?;
-    Ok(path)
 }
 
 /// Hands memory freed by the last talks back to the system. Allocators keep

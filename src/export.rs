@@ -1,6 +1,7 @@
 //! Writing the poster: PDF and PNG bytes, and files that appear whole or not
 //! at all (written to a temporary name in the same folder, then renamed).
 
+use std::borrow::Borrow;
 use std::io::Write;
 use std::path::Path;
 
@@ -26,10 +27,27 @@ pub fn png(doc: &PagedDocument, ppi: f32) -> Result<Vec<u8>, Diagnostic> {
         pixel_per_pt: typst::utils::Scalar::new(f64::from(ppi) / 72.0),
         render_bleed: false,
     };
-    let pixmap = typst_render::render(page, &options);
-    let (w, h) = (pixmap.width(), pixmap.height());
+    encode_png(&typst_render::render(page, &options), ppi)
+}
+
+/// A rendered page as an opaque RGB PNG (see `png`).
+pub fn encode_png(pixmap: &tiny_skia::Pixmap, ppi: f32) -> Result<Vec<u8>, Diagnostic> {
+    encode_png_strips(pixmap.width(), pixmap.height(), ppi, std::iter::once(Ok(pixmap)))
+}
+
+/// Rendered strips of one image, top to bottom, `width` pixels wide and
+/// `height` rows in all, as one opaque RGB PNG. Each strip is made when the
+/// encoder needs it and dropped after, so a tall image never is in memory
+/// whole (the contact sheet of a long series).
+pub fn encode_png_strips<P: Borrow<tiny_skia::Pixmap>>(
+    width: u32,
+    height: u32,
+    ppi: f32,
+    strips: impl IntoIterator<Item = Result<P, Diagnostic>>,
+) -> Result<Vec<u8>, Diagnostic> {
+    let fail = |e: png::EncodingError| Diagnostic::new(format!("the PNG could not be encoded: {e}"));
     let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, w, h);
+    let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     // Fastest: the Up filter with fdeflate, ~2 ms less per 150-ppi poster
@@ -37,20 +55,31 @@ pub fn png(doc: &PagedDocument, ppi: f32) -> Result<Vec<u8>, Diagnostic> {
     encoder.set_compression(png::Compression::Fastest);
     let per_meter = (f64::from(ppi) / 0.0254).round() as u32;
     encoder.set_pixel_dims(Some(png::PixelDimensions { xppu: per_meter, yppu: per_meter, unit: png::Unit::Meter }));
-    // Row by row: the page is filled white, so every pixel is opaque and
-    // alpha is dropped; no second full-size image is ever allocated.
-    let encoded = encoder.write_header().and_then(|mut writer| {
-        let mut stream = writer.stream_writer_with_size(1 << 20)?;
-        let mut row = vec![0u8; w as usize * 3];
-        for pixels in pixmap.data().chunks_exact(w as usize * 4) {
+    let mut writer = encoder.write_header().map_err(fail)?;
+    let mut stream = writer.stream_writer_with_size(1 << 20).map_err(fail)?;
+    // Row by row: pages are filled, so every pixel is opaque and alpha is
+    // dropped; no second full-size image is ever allocated.
+    let mut row = vec![0u8; width as usize * 3];
+    let mut rows = 0;
+    for strip in strips {
+        let strip = strip?;
+        let strip = strip.borrow();
+        if strip.width() != width || rows + strip.height() > height {
+            return Err(Diagnostic::new("the PNG could not be encoded: its parts do not fit together"));
+        }
+        for pixels in strip.data().chunks_exact(width as usize * 4) {
             for (to, from) in row.chunks_exact_mut(3).zip(pixels.chunks_exact(4)) {
                 to.copy_from_slice(&from[..3]);
             }
-            stream.write_all(&row)?;
+            stream.write_all(&row).map_err(|e| fail(e.into()))?;
         }
-        stream.finish()
-    });
-    encoded.map_err(|e| Diagnostic::new(format!("the PNG could not be encoded: {e}")))?;
+        rows += strip.height();
+    }
+    if rows != height {
+        return Err(Diagnostic::new("the PNG could not be encoded: its parts do not fill it"));
+    }
+    stream.finish().map_err(fail)?;
+    writer.finish().map_err(fail)?;
     Ok(out)
 }
 
@@ -87,6 +116,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strips_stack_into_one_png_and_must_fill_it() {
+        let strip = |rgb: [u8; 3], h: u32| {
+            let mut p = tiny_skia::Pixmap::new(3, h).unwrap();
+            p.fill(tiny_skia::Color::from_rgba8(rgb[0], rgb[1], rgb[2], 255));
+            Ok::<_, Diagnostic>(p)
+        };
+        let png = encode_png_strips(3, 5, 96.0, [strip([255, 0, 0], 2), strip([0, 0, 255], 3)]).unwrap();
+        let img = image::load_from_memory(&png).unwrap().to_rgb8();
+        assert_eq!(img.dimensions(), (3, 5));
+        assert_eq!((img.get_pixel(2, 1).0, img.get_pixel(0, 2).0), ([255, 0, 0], [0, 0, 255]));
+        assert!(encode_png_strips(3, 6, 96.0, [strip([0, 0, 0], 2), strip([0, 0, 0], 3)]).is_err());
+        assert!(encode_png_strips(3, 4, 96.0, [strip([0, 0, 0], 2), strip([0, 0, 0], 3)]).is_err());
+    }
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_temp_files() {

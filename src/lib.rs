@@ -10,6 +10,7 @@ pub mod assets;
 pub mod batch;
 
 pub mod cli;
+pub mod contact_sheet;
 pub mod diag;
 pub mod event;
 pub mod export;

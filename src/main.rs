@@ -10,6 +10,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use talkposter::batch::{self, BatchOptions, Outcome, Report, TalkResult};
 use talkposter::cli::{BatchArgs, Cli, Command, OutputArgs, RenderArgs};
+use talkposter::contact_sheet;
 use talkposter::diag::{self, Diagnostic, Failure};
 use talkposter::event::TemplateRef;
 use talkposter::event::validate::{BUILT_IN_DESCRIPTIONS, resolve_template};
@@ -82,7 +83,7 @@ fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
 
 fn run_batch(args: BatchArgs) -> Result<ExitCode, Failure> {
     let options = BatchOptions {
-        render: options(&args.output, Some(batch::THUMB_WIDTH))?,
+        render: options(&args.output, Some(contact_sheet::THUMB_WIDTH))?,
         jobs: args.jobs.map(|j| j as usize),
         manifest: true,
         skip_current: !args.force,

@@ -26,27 +26,31 @@ fn files(dir: &Path) -> Vec<String> {
     v
 }
 
-/// How many posters stand side by side on the contact sheet: each has the
-/// examples' deep-red header band, so count long red runs (wider than half a
-/// thumbnail; red headings are shorter) along the most crowded pixel row.
+/// The examples' deep-red header band, as seen on the contact sheet.
+fn is_band_red(p: &image::Rgb<u8>) -> bool {
+    p.0[0].abs_diff(148) < 30 && p.0[1] < 40 && p.0[2] < 40
+}
+
+/// Runs of band-red pixels longer than `min` along `line`.
+fn red_runs(line: impl Iterator<Item = image::Rgb<u8>>, min: usize) -> usize {
+    let (mut runs, mut len) = (0, 0);
+    for p in line.chain([image::Rgb([0, 0, 0])]) {
+        if is_band_red(&p) {
+            len += 1;
+        } else {
+            runs += usize::from(len > min);
+            len = 0;
+        }
+    }
+    runs
+}
+
+/// How many posters stand side by side on the contact sheet: each has a red
+/// header band, so count long red runs (wider than half a thumbnail; red
+/// headings are shorter) along the most crowded pixel row.
 fn posters_on_contact_sheet(path: &Path) -> usize {
     let img = image::open(path).unwrap().to_rgb8();
-    let red = |p: &image::Rgb<u8>| p.0[0].abs_diff(148) < 30 && p.0[1] < 40 && p.0[2] < 40;
-    (0..img.height())
-        .map(|y| {
-            let (mut runs, mut len) = (0, 0);
-            for x in 0..=img.width() {
-                if x < img.width() && red(img.get_pixel(x, y)) {
-                    len += 1;
-                } else {
-                    runs += usize::from(len > 100);
-                    len = 0;
-                }
-            }
-            runs
-        })
-        .max()
-        .unwrap_or(0)
+    (0..img.height()).map(|y| red_runs((0..img.width()).map(|x| *img.get_pixel(x, y)), 100)).max().unwrap_or(0)
 }
 
 #[test]
@@ -63,6 +67,33 @@ fn folder_form_renders_every_talk_with_a_contact_sheet() {
     // The series name from series.yaml reaches the footer.
     let text = squash(&pdf_text(&out.path().join("2024-06-13-yilun-xu.pdf")));
     assert!(text.contains(&squash("CFCS Frontier Talks")) && text.contains("前沿计算系列讲座"));
+}
+
+/// The sheet is rendered in pages of 8 rows and stacked: 50 talks make 9
+/// rows over two pages, every one with its thumbnail in place.
+#[test]
+fn a_long_series_fills_every_row_of_the_contact_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("assets")).unwrap();
+    std::fs::copy(
+        repo().join("events/assets/cfcs-placeholder-logo.svg"),
+        dir.path().join("assets/cfcs-placeholder-logo.svg"),
+    )
+    .unwrap();
+    let seed = std::fs::read_to_string(repo().join("events/2024-06-13-yilun-xu.yaml")).unwrap();
+    for i in 0..50 {
+        std::fs::write(dir.path().join(format!("talk-{i:02}.yaml")), &seed).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let o = batch(&[s(dir.path()), "-o", s(out.path()), "--format", "pdf"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let img = image::open(out.path().join("contact-sheet.png")).unwrap().to_rgb8();
+    // Down the right of the first and of the last column (past the band's
+    // logo and text): 9 bands and 8.
+    let column = |x: u32| red_runs((0..img.height()).map(|y| *img.get_pixel(x, y)), 12);
+    assert_eq!(column(165), 9);
+    assert_eq!(column(img.width() - 30), 8);
+    assert_eq!(posters_on_contact_sheet(&out.path().join("contact-sheet.png")), 6);
 }
 
 #[test]

@@ -1,0 +1,125 @@
+//! The contact sheet: every poster of a batch as a thumbnail, in date order,
+//! labelled, in one PNG. Typst lays out the labels and leaves a box of each
+//! thumbnail's exact pixel size, marked with `<talkposter-thumb>`; the
+//! thumbnails are then copied into the rendered page one at a time. The
+//! sheet is laid out in pages of a few rows, rendered one at a time and
+//! stacked into one PNG. Typst alone would hold every decoded thumbnail, a
+//! copy of each and the whole sheet at once: with 300 talks that was most of
+//! the batch's peak memory (260 MB; 205 MB pasting thumbnails into one page).
+
+use std::path::{Path, PathBuf};
+
+use typst::foundations::{Array, Dict, IntoValue, Label, Selector, Str, Value};
+use typst::introspection::{Introspector, MetadataElem};
+use typst::utils::PicoStr;
+
+use crate::batch::{Outcome, Report, TalkResult};
+use crate::diag::{Diagnostic, Failure};
+use crate::export::{encode_png_strips, write_atomic};
+use crate::render::Renderer;
+
+/// Thumbnails are kept here, inside the output folder, for the talks a later
+/// run finds up to date.
+pub const THUMBS: &str = ".talkposter/thumbs";
+pub const CONTACT_SHEET: &str = "contact-sheet.png";
+/// Thumbnail width in pixels: 40 mm on the sheet.
+pub const THUMB_WIDTH: u32 = 152;
+/// The sheet's resolution: a thumbnail pixel is a sheet pixel.
+const SHEET_PPI: f32 = 96.0;
+
+/// Makes `out_dir/contact-sheet.png` from the thumbnails of `report`'s talks.
+pub fn make(report: &Report, out_dir: &Path, renderer: &Renderer) -> Result<PathBuf, Failure> {
+    let mut rows: Vec<&TalkResult> = report.results.iter().collect();
+    rows.sort_by(|a, b| (a.date.is_none(), &a.date, &a.stem).cmp(&(b.date.is_none(), &b.date, &b.stem)));
+    let thumb_of = |r: &TalkResult| out_dir.join(THUMBS).join(format!("{}.png", r.stem));
+    let cards: Array = rows
+        .iter()
+        .map(|r| {
+            let failed = matches!(r.outcome, Outcome::Failed(_));
+            // Only the size here (the PNG header); the pixels come later.
+            let size = (!failed).then(|| image::image_dimensions(thumb_of(r)).ok()).flatten();
+            let thumb = size.map_or(Value::None, |(w, h)| {
+                let d: Dict =
+                    [("width", w), ("height", h)].into_iter().map(|(k, v)| (Str::from(k), v.into_value())).collect();
+                Value::Dict(d)
+            });
+            let entries = [
+                ("thumb", thumb),
+                ("date", r.date.as_deref().unwrap_or("").into_value()),
+                ("caption", r.caption.as_str().into_value()),
+                ("stem", r.stem.as_str().into_value()),
+                ("failed", failed.into_value()),
+            ];
+            Value::Dict(entries.into_iter().map(|(k, v)| (Str::from(k), v)).collect::<Dict>())
+        })
+        .collect();
+    let mut inputs = Dict::new();
+    inputs.insert(Str::from("cards"), Value::Array(cards));
+    inputs.insert(Str::from("pixel"), f64::from(72.0 / SHEET_PPI).into_value());
+    let doc = renderer.compile_builtin("contact-sheet", inputs)?;
+    let scale = SHEET_PPI / 72.0;
+    let options =
+        typst_render::RenderOptions { pixel_per_pt: typst::utils::Scalar::new(f64::from(scale)), render_bleed: false };
+    // Where each thumbnail goes: page (from 1) and pixel.
+    let label = Label::new(PicoStr::intern("talkposter-thumb")).expect("a valid label");
+    let places: Vec<(usize, i64, i64, String)> = (doc.introspector().query(&Selector::Label(label)).iter())
+        .filter_map(|marker| {
+            let stem = marker.to_packed::<MetadataElem>()?.value.clone().cast::<String>().ok()?;
+            let at = doc.introspector().position(marker.location()?)?;
+            let pixel = |v: typst::layout::Abs| (v.to_pt() as f32 * scale).round() as i64;
+            Some((at.page.get(), pixel(at.point.x), pixel(at.point.y), stem))
+        })
+        .collect();
+    // Pixel sizes as typst_render rounds them.
+    let pixels = |v: typst::layout::Abs| (v.to_pt() as f32 * scale).round().max(1.0) as u32;
+    let width = doc.pages().first().map_or(1, |p| pixels(p.frame.width()));
+    let height = doc.pages().iter().map(|p| pixels(p.frame.height())).sum();
+    let strips = doc.pages().iter().enumerate().map(|(i, page)| {
+        let mut strip = typst_render::render(page, &options);
+        for (_, x, y, stem) in places.iter().filter(|p| p.0 == i + 1) {
+            // A thumbnail that cannot be read leaves its box empty.
+            if let Ok(thumb) = image::open(out_dir.join(THUMBS).join(format!("{stem}.png"))) {
+                paste(&mut strip, &thumb.to_rgb8(), *x, *y);
+            }
+        }
+        Ok(strip)
+    });
+    let png = encode_png_strips(width, height, SHEET_PPI, strips)?;
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| Diagnostic::new(format!("cannot create `{}`: {e}", out_dir.display())))?;
+    let path = out_dir.join(CONTACT_SHEET);
+    write_atomic(&path, &png)?;
+    Ok(path)
+}
+
+/// Copies `image` onto `sheet` with its top left corner at (`x`, `y`),
+/// clipped to the sheet.
+fn paste(sheet: &mut tiny_skia::Pixmap, image: &image::RgbImage, x: i64, y: i64) {
+    let (sw, sh) = (i64::from(sheet.width()), i64::from(sheet.height()));
+    let pixels = sheet.pixels_mut();
+    for (ix, iy, p) in image.enumerate_pixels() {
+        let (px, py) = (x + i64::from(ix), y + i64::from(iy));
+        if (0..sw).contains(&px) && (0..sh).contains(&py) {
+            let [r, g, b] = p.0;
+            // Opaque, so premultiplied is the same colour.
+            pixels[(py * sw + px) as usize] = tiny_skia::ColorU8::from_rgba(r, g, b, 255).premultiply();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paste_places_the_image_and_clips_at_the_edges() {
+        let mut sheet = tiny_skia::Pixmap::new(4, 3).unwrap();
+        let image = image::RgbImage::from_pixel(2, 2, image::Rgb([10, 20, 30]));
+        paste(&mut sheet, &image, 3, 1);
+        let at = |x: u32, y: u32| sheet.pixel(x, y).unwrap();
+        assert_eq!((at(3, 1).red(), at(3, 1).green(), at(3, 1).blue(), at(3, 1).alpha()), (10, 20, 30, 255));
+        assert_eq!(at(3, 2).blue(), 30);
+        assert_eq!(at(2, 1).alpha(), 0, "left of the image untouched");
+        assert_eq!(at(3, 0).alpha(), 0, "above the image untouched");
+    }
+}
