@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use std::sync::Mutex;
 
-use crate::contact_sheet::{self, THUMBS};
+use crate::contact_sheet;
 use crate::diag::{Diagnostic, Failure};
 use crate::event::Event;
 use crate::export::write_atomic;
@@ -204,9 +204,9 @@ fn run_one(
     match pipeline::render_event(renderer, &event, &stem, &options.render) {
         Ok(rendered) => {
             if let Some(thumb) = rendered.thumbnail {
-                let dir = out_dir.join(THUMBS);
+                let path = contact_sheet::thumbnail_path(out_dir, &stem);
                 // A missing thumbnail only leaves a gap on the contact sheet.
-                let _ = std::fs::create_dir_all(&dir).map(|_| write_atomic(&dir.join(format!("{stem}.png")), &thumb));
+                let _ = path.parent().map(std::fs::create_dir_all).map(|_| write_atomic(&path, &thumb));
             }
             let names = rendered
                 .written

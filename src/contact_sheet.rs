@@ -9,18 +9,22 @@
 
 use std::path::{Path, PathBuf};
 
-use typst::foundations::{Array, Dict, IntoValue, Label, Selector, Str, Value};
+use typst::foundations::{Array, Dict, IntoValue, Label, Selector, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::utils::PicoStr;
 
 use crate::batch::{Outcome, Report, TalkResult};
 use crate::diag::{Diagnostic, Failure};
-use crate::export::{encode_png_strips, write_atomic};
+use crate::export::{encode_png_strips, render, write_atomic};
 use crate::render::Renderer;
+use crate::render::inputs::dict;
 
-/// Thumbnails are kept here, inside the output folder, for the talks a later
-/// run finds up to date.
-pub const THUMBS: &str = ".talkposter/thumbs";
+/// Where the thumbnail of the talk `stem` is kept, inside the output folder,
+/// for the talks a later run finds up to date.
+pub fn thumbnail_path(out_dir: &Path, stem: &str) -> PathBuf {
+    out_dir.join(".talkposter/thumbs").join(format!("{stem}.png"))
+}
+
 pub const CONTACT_SHEET: &str = "contact-sheet.png";
 /// Thumbnail width in pixels: 40 mm on the sheet.
 pub const THUMB_WIDTH: u32 = 152;
@@ -31,54 +35,47 @@ const SHEET_PPI: f32 = 96.0;
 pub fn make(report: &Report, out_dir: &Path, renderer: &Renderer) -> Result<PathBuf, Failure> {
     let mut rows: Vec<&TalkResult> = report.results.iter().collect();
     rows.sort_by(|a, b| (a.date.is_none(), &a.date, &a.stem).cmp(&(b.date.is_none(), &b.date, &b.stem)));
-    let thumb_of = |r: &TalkResult| out_dir.join(THUMBS).join(format!("{}.png", r.stem));
     let cards: Array = rows
         .iter()
         .map(|r| {
             let failed = matches!(r.outcome, Outcome::Failed(_));
             // Only the size here (the PNG header); the pixels come later.
-            let size = (!failed).then(|| image::image_dimensions(thumb_of(r)).ok()).flatten();
-            let thumb = size.map_or(Value::None, |(w, h)| {
-                let d: Dict =
-                    [("width", w), ("height", h)].into_iter().map(|(k, v)| (Str::from(k), v.into_value())).collect();
-                Value::Dict(d)
-            });
-            let entries = [
-                ("thumb", thumb),
+            let size = (!failed).then(|| image::image_dimensions(thumbnail_path(out_dir, &r.stem)).ok()).flatten();
+            dict([
+                (
+                    "thumb",
+                    size.map_or(Value::None, |(w, h)| dict([("width", w.into_value()), ("height", h.into_value())])),
+                ),
                 ("date", r.date.as_deref().unwrap_or("").into_value()),
                 ("caption", r.caption.as_str().into_value()),
                 ("stem", r.stem.as_str().into_value()),
                 ("failed", failed.into_value()),
-            ];
-            Value::Dict(entries.into_iter().map(|(k, v)| (Str::from(k), v)).collect::<Dict>())
+            ])
         })
         .collect();
     let mut inputs = Dict::new();
-    inputs.insert(Str::from("cards"), Value::Array(cards));
-    inputs.insert(Str::from("pixel"), f64::from(72.0 / SHEET_PPI).into_value());
+    inputs.insert("cards".into(), Value::Array(cards));
+    inputs.insert("thumb_width".into(), THUMB_WIDTH.into_value());
+    inputs.insert("pixel".into(), f64::from(72.0 / SHEET_PPI).into_value());
     let doc = renderer.compile_builtin("contact-sheet", inputs)?;
-    let scale = SHEET_PPI / 72.0;
-    let options =
-        typst_render::RenderOptions { pixel_per_pt: typst::utils::Scalar::new(f64::from(scale)), render_bleed: false };
+    // Pixels as typst_render rounds them.
+    let pixel = |v: typst::layout::Abs| (v.to_pt() as f32 * SHEET_PPI / 72.0).round();
     // Where each thumbnail goes: page (from 1) and pixel.
     let label = Label::new(PicoStr::intern("talkposter-thumb")).expect("a valid label");
     let places: Vec<(usize, i64, i64, String)> = (doc.introspector().query(&Selector::Label(label)).iter())
         .filter_map(|marker| {
             let stem = marker.to_packed::<MetadataElem>()?.value.clone().cast::<String>().ok()?;
             let at = doc.introspector().position(marker.location()?)?;
-            let pixel = |v: typst::layout::Abs| (v.to_pt() as f32 * scale).round() as i64;
-            Some((at.page.get(), pixel(at.point.x), pixel(at.point.y), stem))
+            Some((at.page.get(), pixel(at.point.x) as i64, pixel(at.point.y) as i64, stem))
         })
         .collect();
-    // Pixel sizes as typst_render rounds them.
-    let pixels = |v: typst::layout::Abs| (v.to_pt() as f32 * scale).round().max(1.0) as u32;
-    let width = doc.pages().first().map_or(1, |p| pixels(p.frame.width()));
-    let height = doc.pages().iter().map(|p| pixels(p.frame.height())).sum();
+    let width = doc.pages().first().map_or(1, |p| pixel(p.frame.width()).max(1.0) as u32);
+    let height = doc.pages().iter().map(|p| pixel(p.frame.height()).max(1.0) as u32).sum();
     let strips = doc.pages().iter().enumerate().map(|(i, page)| {
-        let mut strip = typst_render::render(page, &options);
+        let mut strip = render(page, SHEET_PPI);
         for (_, x, y, stem) in places.iter().filter(|p| p.0 == i + 1) {
             // A thumbnail that cannot be read leaves its box empty.
-            if let Ok(thumb) = image::open(out_dir.join(THUMBS).join(format!("{stem}.png"))) {
+            if let Ok(thumb) = image::open(thumbnail_path(out_dir, stem)) {
                 paste(&mut strip, &thumb.to_rgb8(), *x, *y);
             }
         }

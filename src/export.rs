@@ -23,11 +23,13 @@ pub fn pdf(doc: &PagedDocument) -> Result<Vec<u8>, Diagnostic> {
 /// resolution recorded (pHYs) so print tools know its size.
 pub fn png(doc: &PagedDocument, ppi: f32) -> Result<Vec<u8>, Diagnostic> {
     let page = doc.pages().first().ok_or_else(|| Diagnostic::new("the poster has no page"))?;
-    let options = typst_render::RenderOptions {
-        pixel_per_pt: typst::utils::Scalar::new(f64::from(ppi) / 72.0),
-        render_bleed: false,
-    };
-    encode_png(&typst_render::render(page, &options), ppi)
+    encode_png(&render(page, ppi), ppi)
+}
+
+/// A page rendered at `ppi` pixels per inch.
+pub fn render(page: &typst_layout::Page, ppi: f32) -> tiny_skia::Pixmap {
+    let pixel_per_pt = typst::utils::Scalar::new(f64::from(ppi) / 72.0);
+    typst_render::render(page, &typst_render::RenderOptions { pixel_per_pt, render_bleed: false })
 }
 
 /// A rendered page as an opaque RGB PNG (see `png`).

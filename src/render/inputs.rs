@@ -25,7 +25,8 @@ pub struct Assets {
     pub registration_qr: Option<Vec<u8>>,
 }
 
-fn dict<const N: usize>(entries: [(&str, Value); N]) -> Value {
+/// A Typst dictionary from `(key, value)` pairs.
+pub fn dict<const N: usize>(entries: [(&str, Value); N]) -> Value {
     Value::Dict(entries.into_iter().map(|(k, v)| (Str::from(k), v)).collect::<Dict>())
 }
 
