@@ -1,6 +1,5 @@
 //! Helpers for tests that run the built binary and inspect what it wrote
 //! with independent tools (poppler's pdfinfo, pdffonts, pdftotext).
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

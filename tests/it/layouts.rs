@@ -1,11 +1,9 @@
 //! The three built-in layouts and custom templates on the built binary:
 //! sizes, QR codes that scan back to the exact URL, panels, photos, fit.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()

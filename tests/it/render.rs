@@ -1,9 +1,7 @@
 //! Runs the built binary on the example events and on bad input, and checks
 //! what it really wrote: pages, size, fonts, text, PNG size and resolution.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use talkposter::event::{self, dates, text_fields};
 
 #[test]

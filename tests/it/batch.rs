@@ -1,11 +1,9 @@
 //! `talkposter batch`: folder and list forms, defaults, partial failure,
 //! incremental runs and the contact sheet, on the built binary.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use talkposter::event::Text;
 use talkposter::series;
 

@@ -3,9 +3,7 @@
 //! and compared with a tolerance. After an intended layout change, look at
 //! the new PNGs, then rewrite the goldens with TALKPOSTER_BLESS=1.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// A pixel counts as changed when a channel moves by more than this.
 const CHANNEL_TOLERANCE: u8 = 48;

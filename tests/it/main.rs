@@ -1,0 +1,9 @@
+//! The integration tests, one binary (linking Typst once): each module runs
+//! the built `talkposter` on real files and checks what it printed and wrote.
+
+mod batch;
+mod common;
+mod golden;
+mod layouts;
+mod render;
+mod validation;
