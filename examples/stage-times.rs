@@ -7,8 +7,10 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use talkposter::assets::{self, AssetCache};
 use talkposter::event::TemplateRef;
-use talkposter::{contact_sheet, export, pipeline, render::Renderer, series};
+use talkposter::layout::Layouter;
+use talkposter::{contact_sheet, export, series, templates};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -16,22 +18,24 @@ fn main() {
         eprintln!("usage: stage-times FOLDER [TEMPLATE.typ]");
         std::process::exit(2);
     };
-    let template = args.next().map_or(TemplateRef::BuiltIn("flyer".into()), |t| TemplateRef::File(PathBuf::from(t)));
-    let renderer = Renderer::new(vec![]);
+    let template = args.next().map(|t| TemplateRef::File(PathBuf::from(t)));
+    let layouter = Layouter::new(vec![]);
     let talks = series::collect(&[PathBuf::from(folder)]).unwrap_or_else(|f| fail(&f));
     let n = talks.len() as u32;
     let stages = ["assets", "layout", "pdf", "png 150 ppi", "thumbnail"];
     let mut total = [Duration::ZERO; 5];
     for talk in talks {
-        let event = talk.event.unwrap_or_else(|f| fail(&f));
+        let talk = talk.checked.unwrap_or_else(|f| fail(&f));
+        let template = templates::choose(template.as_ref(), talk.event.template.as_ref());
         let mut clock = Instant::now();
         let mut lap = |i: usize| {
             total[i] += clock.elapsed();
             clock = Instant::now();
         };
-        let assets = pipeline::prepare_assets(&event).unwrap_or_else(|f| fail(&f));
+        // A fresh cache: each talk pays for its own pictures, as a first run does.
+        let assets = assets::prepare(&talk.event, &talk.origin, &AssetCache::default()).unwrap_or_else(|f| fail(&f));
         lap(0);
-        let doc = renderer.layout(&event, &assets, &template).unwrap_or_else(|f| fail(&f)).document;
+        let doc = layouter.layout(&talk.event, &assets, &template).unwrap_or_else(|p| fail_with(&p)).document;
         lap(1);
         export::pdf(&doc).unwrap_or_else(|d| fail(&d.into()));
         lap(2);
@@ -47,10 +51,15 @@ fn main() {
 }
 
 fn fail(f: &talkposter::diag::Failure) -> ! {
-    eprintln!("{f:?}");
+    eprintln!("{f}");
+    std::process::exit(1);
+}
+
+fn fail_with(problems: &[talkposter::layout::Problem]) -> ! {
+    eprintln!("{problems:?}");
     std::process::exit(1);
 }
 
 // As in the talkposter binary (src/main.rs).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: talkposter::memory::CappedAlloc = talkposter::memory::CappedAlloc;

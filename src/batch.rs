@@ -1,29 +1,27 @@
-//! Rendering many talks: in parallel on one shared engine, skipping talks
-//! that are up to date, one broken talk never stopping the others; then a
-//! contact sheet of the whole series. `render FILE` is a batch of one.
+//! Rendering many talks: one thread per worker takes the next talk when it
+//! is done with one, prepares its assets, has its worker lay it out, and
+//! writes its files. Talks that are up to date are skipped; one broken,
+//! looping or crashing talk never stops the others. The manifest is updated
+//! as each talk finishes; a contact sheet of the whole series comes last.
+//! `render FILE` is a batch of one.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-
 use std::sync::Mutex;
 
-use crate::contact_sheet;
+use crate::assets::AssetCache;
+use crate::contact_sheet::{self, Card, SheetJob};
 use crate::diag::{Diagnostic, Failure};
-use crate::event::Event;
 use crate::export::write_atomic;
 use crate::incremental::{Entry, Manifest, fingerprint};
+use crate::layout::explain::explain;
 use crate::pipeline::{self, Options};
-use crate::render::Renderer;
-use crate::series::Talk;
-
-/// Typst recurses deeply; worker threads need more than rayon's default stack
-/// (../shared/typst-facts.md §1).
-const STACK_SIZE: usize = 16 << 20;
+use crate::series::{Checked, Talk};
+use crate::worker::{self, Reply, Request, Workers};
 
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
     pub render: Options,
-    /// Worker threads; `None`: one per core.
-    pub jobs: Option<usize>,
     /// Keep the output folder's manifest of what each poster was made from
     /// (batch, not `render`: that makes no thumbnail for the contact sheet).
     pub manifest: bool,
@@ -68,99 +66,214 @@ impl Report {
     }
 }
 
+/// What every talk of a run shares.
+struct Run<'a> {
+    options: &'a BatchOptions,
+    workers: &'a Workers,
+    assets: AssetCache,
+    manifest: Mutex<Manifest>,
+}
+
 /// Renders every talk; `on_done` hears of each as it finishes (any thread).
 pub fn run(
     talks: Vec<Talk>,
     options: &BatchOptions,
-    renderer: &Renderer,
+    workers: &Workers,
     on_done: &(dyn Fn(&TalkResult) + Sync),
 ) -> Report {
     let out_dir = &options.render.out_dir;
-    let manifest = if options.manifest { Manifest::load(out_dir) } else { Manifest::default() };
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs.unwrap_or(0)).stack_size(STACK_SIZE).build();
-    let work = |talk: Talk| {
-        let result = run_one_caught(talk, options, renderer, &manifest);
-        on_done(&result.0);
-        release_free_memory();
-        result
-    };
-    let done: Vec<(TalkResult, Option<Entry>)> = match pool {
-        Ok(pool) => each_on_every_thread(&pool, talks, work),
-        Err(_) => talks.into_iter().map(work).collect(),
-    };
+    let reserved: &[&str] = if options.contact_sheet { &[contact_sheet::NAME] } else { &[] };
+    let claims = claim_names(&talks, reserved);
+    let manifest = if options.manifest { Manifest::open(out_dir) } else { Manifest::default() };
+    let run = Run { options, workers, assets: AssetCache::default(), manifest: Mutex::new(manifest) };
 
-    let mut manifest = manifest;
-    let mut results = Vec::new();
-    for (result, entry) in done {
-        match (&result.outcome, entry) {
-            (Outcome::Rendered(..), Some(entry)) => {
-                manifest.talks.insert(result.stem.clone(), entry);
-            }
-            (Outcome::Failed(_), _) => {
-                manifest.talks.remove(&result.stem);
-            }
-            _ => {}
+    let n = talks.len();
+    let queue = Mutex::new(talks.into_iter().zip(claims).enumerate());
+    let done = Mutex::new(Vec::with_capacity(n));
+    let work = |slot: usize| {
+        loop {
+            let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+            let Some((i, (talk, claim))) = next else { break };
+            let result = run.one_caught(slot, talk, claim);
+            on_done(&result);
+            done.lock().unwrap_or_else(|e| e.into_inner()).push((i, result));
         }
-        results.push(result);
-    }
-    let mut report = Report { results, contact_sheet: None };
-    if options.manifest && report.results.iter().any(|r| matches!(r.outcome, Outcome::Rendered(..))) {
-        // Losing the manifest only costs a re-render next time: not an error.
-        let _ = std::fs::create_dir_all(out_dir).map(|_| manifest.save(out_dir));
-    }
-    if options.contact_sheet {
-        // The posters' cached layouts are of no use to the sheet: free them first.
-        typst::comemo::evict(0);
-        release_free_memory();
-        report.contact_sheet = Some(contact_sheet::make(&report, out_dir, renderer));
-    }
+    };
+    std::thread::scope(|scope| {
+        let started = (0..workers.slots().min(n))
+            .filter(|&slot| {
+                let work = &work;
+                let thread = std::thread::Builder::new().stack_size(worker::STACK_SIZE);
+                thread.spawn_scoped(scope, move || work(slot)).is_ok()
+            })
+            .count();
+        if started == 0 {
+            work(0);
+        }
+    });
+    let mut results = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    let results: Vec<TalkResult> = results.into_iter().map(|(_, r)| r).collect();
+    run.manifest.into_inner().unwrap_or_else(|e| e.into_inner()).save();
 
+    let mut report = Report { results, contact_sheet: None };
+    if options.contact_sheet {
+        report.contact_sheet = Some(make_contact_sheet(&report, out_dir, workers));
+    }
     report
 }
 
-/// Runs `work` on every item, each thread of `pool` taking the next item
-/// when it is done with one; results in the items' order. Not a parallel
-/// iterator: Typst and its PDF writer use rayon inside a talk, and a worker
-/// waiting for those inner jobs steals whatever is queued in its pool. With
-/// talks queued as rayon jobs it started other talks on top of the one it
-/// was in (measured: the first poster of 100 was written after 1.2 s, and
-/// every thread's stack held several half-done talks). Here the pool's queues
-/// only ever hold inner jobs.
-fn each_on_every_thread<T: Send, R: Send>(
-    pool: &rayon::ThreadPool,
-    items: Vec<T>,
-    work: impl Fn(T) -> R + Sync,
-) -> Vec<R> {
-    let n = items.len();
-    let queue = Mutex::new(items.into_iter().enumerate());
-    let done = Mutex::new(Vec::with_capacity(n));
-    // A panic in one thread leaves the locks poisoned but the data whole.
-    pool.broadcast(|_| {
-        loop {
-            let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-            let Some((i, item)) = next else { break };
-            let result = work(item);
-            done.lock().unwrap_or_else(|e| e.into_inner()).push((i, result));
+impl Run<'_> {
+    /// `one`, with a panic (a bug in talkposter) reported as that talk's
+    /// failure: the other talks go on.
+    fn one_caught(&self, slot: usize, talk: Talk, claim: Option<Diagnostic>) -> TalkResult {
+        let (stem, label) = (talk.stem.clone(), talk.label.clone());
+        caught(|| self.one(slot, talk, claim)).unwrap_or_else(|d| TalkResult {
+            stem,
+            caption: label.clone(),
+            label,
+            date: None,
+            outcome: Outcome::Failed(d.into()),
+        })
+    }
+
+    fn one(&self, slot: usize, talk: Talk, claim: Option<Diagnostic>) -> TalkResult {
+        let Talk { stem, label, checked } = talk;
+        let (date, caption) = match &checked {
+            Ok(c) => describe(c),
+            Err(_) => (None, label.clone()),
+        };
+        let result = |outcome| TalkResult {
+            stem: stem.clone(),
+            label: label.clone(),
+            date: date.clone(),
+            caption: caption.clone(),
+            outcome,
+        };
+        let checked = match (checked, claim) {
+            (Err(f), _) => return result(Outcome::Failed(f)),
+            (Ok(_), Some(d)) => return result(Outcome::Failed(d.into())),
+            (Ok(c), None) => c,
+        };
+        let outcome = self.render(slot, &stem, &checked);
+        let manifest_entry = match &outcome {
+            Ok((_, entry)) => entry.clone(),
+            Err(_) => None,
+        };
+        if self.options.manifest && !matches!(outcome, Ok((Outcome::UpToDate, _))) {
+            self.manifest.lock().unwrap_or_else(|e| e.into_inner()).record(&stem, manifest_entry);
         }
-    });
-    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
+        result(match outcome {
+            Ok((outcome, _)) => outcome,
+            Err(f) => Outcome::Failed(f),
+        })
+    }
+
+    /// Renders one checked talk unless it is up to date; returns what
+    /// happened and, when it was rendered, its manifest entry.
+    fn render(&self, slot: usize, stem: &str, talk: &Checked) -> Result<(Outcome, Option<Entry>), Failure> {
+        let options = &self.options.render;
+        let out_dir = &options.out_dir;
+        let hash = self.options.manifest.then(|| fingerprint(talk, options, &self.options.font_dirs));
+        if let Some(hash) = &hash
+            && self.options.skip_current
+            && self.manifest.lock().unwrap_or_else(|e| e.into_inner()).is_current(out_dir, stem, hash)
+        {
+            return Ok((Outcome::UpToDate, None));
+        }
+        let job = pipeline::prepare(talk, options, &self.assets)?;
+        let produced = match self.workers.run(slot, &Request::Poster(Box::new(job))) {
+            Ok(Reply::Poster(Ok(produced))) => produced,
+            Ok(Reply::Poster(Err(problems))) => return Err(Failure(explain(&problems, &talk.event, &talk.origin))),
+            Ok(Reply::Panicked(what)) => return Err(bug(&what).into()),
+            Ok(Reply::Sheet(_)) => return Err(bug("a contact sheet came back for a poster").into()),
+            Err(lost) => return Err(lost.diagnostic().in_file(talk.origin.file()).into()),
+        };
+        let written = pipeline::write(&produced, stem, out_dir)?;
+        if let Some(thumb) = &produced.thumbnail {
+            let path = contact_sheet::thumbnail_path(out_dir, stem);
+            // A missing thumbnail only leaves a gap on the contact sheet.
+            let _ = path.parent().map(std::fs::create_dir_all).map(|_| write_atomic(&path, thumb));
+        }
+        let outputs = written.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).collect();
+        let entry = hash.map(|hash| Entry { hash, outputs, read: produced.read });
+        Ok((Outcome::Rendered(written, produced.warnings), entry))
+    }
 }
 
-/// `run_one`, with a panic (a bug, in talkposter or a library) reported as
-/// that talk's failure: the other talks go on.
-fn run_one_caught(
-    talk: Talk,
-    options: &BatchOptions,
-    renderer: &Renderer,
-    manifest: &Manifest,
-) -> (TalkResult, Option<Entry>) {
-    let (stem, label) = (talk.stem.clone(), talk.label.clone());
-    caught(|| run_one(talk, options, renderer, manifest)).unwrap_or_else(|failure| {
-        let outcome = Outcome::Failed(failure.into());
-        (TalkResult { stem, caption: label.clone(), label, date: None, outcome }, None)
-    })
+/// Output names no two talks may share (nor a talk and the batch's own
+/// files): the first talk to claim a name keeps it; any later one fails with
+/// a message naming the first. Names that differ only in case collide, as
+/// they do on macOS and Windows. Talks that failed to load claim nothing.
+fn claim_names(talks: &[Talk], reserved: &[&str]) -> Vec<Option<Diagnostic>> {
+    let mut owners: HashMap<String, &str> = HashMap::new();
+    talks
+        .iter()
+        .map(|t| {
+            t.checked.as_ref().ok()?;
+            let key = t.stem.to_lowercase();
+            if reserved.contains(&key.as_str()) {
+                return Some(
+                    Diagnostic::new(format!("the output name `{}` is the batch's own (its `{key}.png`)", t.stem))
+                        .in_file(std::path::Path::new(&t.label))
+                        .help("rename the talk's file: outputs are named after it"),
+                );
+            }
+            match owners.get(&key) {
+                Some(first) => Some(
+                    Diagnostic::new(format!(
+                        "this talk would write `{}.pdf`, the name {first} already writes to",
+                        t.stem
+                    ))
+                    .help("rename one of the files (outputs are named after the talk file; names differing only in capitals count as the same)"),
+                ),
+                None => {
+                    owners.insert(key, &t.label);
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// The talk's date and a one-line caption: `Dr. Yilun Xu — On Physics-…`.
+fn describe(talk: &Checked) -> (Option<String>, String) {
+    let e = &talk.event;
+    let speakers: Vec<&str> = e.speakers.iter().map(|s| s.name.pick(e.language)).collect();
+    let caption = format!("{} — {}", speakers.join(", "), e.title.pick(e.language));
+    (Some(e.time.date.to_string()), caption)
+}
+
+fn make_contact_sheet(report: &Report, out_dir: &std::path::Path, workers: &Workers) -> Result<PathBuf, Failure> {
+    let cards = report
+        .results
+        .iter()
+        .map(|r| Card {
+            stem: r.stem.clone(),
+            date: r.date.clone(),
+            caption: r.caption.clone(),
+            failed: matches!(r.outcome, Outcome::Failed(_)),
+        })
+        .collect();
+    let job = SheetJob { cards, out_dir: out_dir.to_path_buf() };
+    let png = match workers.run(0, &Request::Sheet(job)) {
+        Ok(Reply::Sheet(Ok(png))) => png,
+        Ok(Reply::Sheet(Err(errors))) => return Err(Failure(errors)),
+        Ok(Reply::Panicked(what)) => return Err(bug(&what).into()),
+        Ok(Reply::Poster(_)) => return Err(bug("a poster came back for the contact sheet").into()),
+        Err(lost) => return Err(lost.diagnostic().into()),
+    };
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        Diagnostic::new(format!("cannot create `{}`: {}", out_dir.display(), crate::files::io_reason(&e)))
+    })?;
+    let path = out_dir.join(format!("{}.png", contact_sheet::NAME));
+    write_atomic(&path, &png)?;
+    Ok(path)
+}
+
+fn bug(what: &str) -> Diagnostic {
+    Diagnostic::new(format!("talkposter failed unexpectedly on this talk: {what}"))
+        .help("this is a bug in talkposter: please report it with this talk's file. The other talks were rendered")
 }
 
 /// Runs `f`, turning a panic into an error that says what happened.
@@ -169,81 +282,8 @@ fn caught<T>(f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
         let what = (payload.downcast_ref::<&str>().map(|s| s.to_string()))
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        Diagnostic::new(format!("talkposter failed unexpectedly on this talk: {what}"))
-            .help("this is a bug in talkposter: please report it with this talk's file. The other talks were rendered")
+        bug(&what)
     })
-}
-
-fn run_one(
-    talk: Talk,
-    options: &BatchOptions,
-    renderer: &Renderer,
-    manifest: &Manifest,
-) -> (TalkResult, Option<Entry>) {
-    let Talk { stem, label, event, merged } = talk;
-    let (date, caption) = event.as_ref().map(describe).unwrap_or((None, label.clone()));
-    let result = |outcome| TalkResult {
-        stem: stem.clone(),
-        label: label.clone(),
-        date: date.clone(),
-        caption: caption.clone(),
-        outcome,
-    };
-    let event = match event {
-        Ok(e) => e,
-        Err(f) => return (result(Outcome::Failed(f)), None),
-    };
-    let out_dir = &options.render.out_dir;
-    let hash = options.manifest.then(|| fingerprint(&merged, &event, &options.render, &options.font_dirs));
-    if let Some(hash) = &hash
-        && options.skip_current
-        && manifest.is_current(out_dir, &stem, hash)
-    {
-        return (result(Outcome::UpToDate), None);
-    }
-    match pipeline::render_event(renderer, &event, &stem, &options.render) {
-        Ok(rendered) => {
-            if let Some(thumb) = rendered.thumbnail {
-                let path = contact_sheet::thumbnail_path(out_dir, &stem);
-                // A missing thumbnail only leaves a gap on the contact sheet.
-                let _ = path.parent().map(std::fs::create_dir_all).map(|_| write_atomic(&path, &thumb));
-            }
-            let names = rendered
-                .written
-                .iter()
-                .filter_map(|p| p.file_name())
-                .map(|n| n.to_string_lossy().to_string())
-                .collect();
-            let entry = hash.map(|hash| Entry { hash, outputs: names });
-            (result(Outcome::Rendered(rendered.written, rendered.warnings)), entry)
-        }
-        Err(f) => (result(Outcome::Failed(f)), None),
-    }
-}
-
-/// The talk's date and a one-line caption: `Dr. Yilun Xu — On Physics-…`.
-fn describe(e: &Event) -> (Option<String>, String) {
-    let speakers: Vec<&str> = e.speakers.iter().map(|s| s.name.pick(e.language)).collect();
-    let caption = format!("{} — {}", speakers.join(", "), e.title.pick(e.language));
-    (Some(e.time.date.to_string()), caption)
-}
-
-/// Hands memory freed by the last talks back to the system. Allocators keep
-/// freed pages for reuse: with glibc a batch of 100 posters grew to ~270 MB
-/// of resident memory around a live heap under 20 MB (measured with massif).
-/// mimalloc purges on its own after a delay; collecting every tenth talk keeps
-/// the peak lower still (measured: 244 vs 252-277 MB for 100 talks) while
-/// freed pages are mostly reused, not faulted in again.
-fn release_free_memory() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static CALLS: AtomicUsize = AtomicUsize::new(0);
-    if !CALLS.fetch_add(1, Ordering::Relaxed).is_multiple_of(10) {
-        return;
-    }
-    // Safety: mi_collect only returns unused pages; it is thread-safe.
-    unsafe {
-        libmimalloc_sys::mi_collect(true);
-    }
 }
 
 #[cfg(test)]
@@ -255,19 +295,5 @@ mod tests {
         let error = caught(|| -> u32 { panic!("index out of bounds") }).unwrap_err();
         assert!(error.message.contains("failed unexpectedly on this talk: index out of bounds"), "{}", error.message);
         assert_eq!(caught(|| 7).unwrap(), 7);
-    }
-
-    #[test]
-    fn every_item_is_worked_on_once_and_results_keep_their_order() {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
-        let seen = Mutex::new(Vec::new());
-        let out = each_on_every_thread(&pool, (0..200).collect(), |i: u32| {
-            seen.lock().unwrap().push(i);
-            i * 2
-        });
-        assert_eq!(out, (0..200).map(|i| i * 2).collect::<Vec<_>>());
-        let mut seen = seen.into_inner().unwrap();
-        seen.sort();
-        assert_eq!(seen, (0..200).collect::<Vec<_>>());
     }
 }

@@ -26,6 +26,15 @@ pub enum Command {
     Batch(BatchArgs),
     /// List the built-in layouts, one line each.
     Templates,
+    /// (internal) Lay out talks sent on stdin; started by `render` and `batch`.
+    #[command(hide = true)]
+    Worker(WorkerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_path: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -78,4 +87,9 @@ pub struct OutputArgs {
     /// Extra folder of fonts (.ttf, .otf, .ttc) for custom templates; repeatable.
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_path: Vec<PathBuf>,
+
+    /// Seconds one talk may take before it is stopped and reported failed
+    /// (text with `markup: typst` can hold loops that never end).
+    #[arg(long = "time-limit", value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub time_limit: u64,
 }

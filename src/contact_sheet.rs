@@ -9,15 +9,16 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
 use typst::foundations::{Array, Dict, IntoValue, Label, Selector, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::utils::PicoStr;
 
-use crate::batch::{Outcome, Report, TalkResult};
-use crate::diag::{Diagnostic, Failure};
-use crate::export::{encode_png_strips, render, write_atomic};
-use crate::render::Renderer;
-use crate::render::inputs::dict;
+use crate::diag::Diagnostic;
+use crate::export::{encode_png_strips, rasterise};
+use crate::layout::Layouter;
+use crate::layout::inputs::dict;
+use crate::templates;
 
 /// Where the thumbnail of the talk `stem` is kept, inside the output folder,
 /// for the talks a later run finds up to date.
@@ -25,22 +26,42 @@ pub fn thumbnail_path(out_dir: &Path, stem: &str) -> PathBuf {
     out_dir.join(".talkposter/thumbs").join(format!("{stem}.png"))
 }
 
-pub const CONTACT_SHEET: &str = "contact-sheet.png";
+/// The sheet's file name, without its extension: no talk may take it.
+pub const NAME: &str = "contact-sheet";
 /// Thumbnail width in pixels: 40 mm on the sheet.
 pub const THUMB_WIDTH: u32 = 152;
 /// The sheet's resolution: a thumbnail pixel is a sheet pixel.
 const SHEET_PPI: f32 = 96.0;
 
-/// Makes `out_dir/contact-sheet.png` from the thumbnails of `report`'s talks.
-pub fn make(report: &Report, out_dir: &Path, renderer: &Renderer) -> Result<PathBuf, Failure> {
-    let mut rows: Vec<&TalkResult> = report.results.iter().collect();
+/// One poster on the sheet.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Card {
+    /// The talk's output name; its thumbnail is at `thumbnail_path`.
+    pub stem: String,
+    /// `2024-06-13`, for the order; none when the talk could not be read.
+    pub date: Option<String>,
+    /// `Dr. Yilun Xu — On Physics-…`, or where the talk was written.
+    pub caption: String,
+    pub failed: bool,
+}
+
+/// What the sheet is made from: the cards, and the folder of thumbnails.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SheetJob {
+    pub cards: Vec<Card>,
+    pub out_dir: PathBuf,
+}
+
+/// The contact sheet as a PNG, from the thumbnails in the output folder.
+pub fn produce(job: &SheetJob, layouter: &Layouter) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let out_dir = &job.out_dir;
+    let mut rows: Vec<&Card> = job.cards.iter().collect();
     rows.sort_by(|a, b| (a.date.is_none(), &a.date, &a.stem).cmp(&(b.date.is_none(), &b.date, &b.stem)));
     let cards: Array = rows
         .iter()
         .map(|r| {
-            let failed = matches!(r.outcome, Outcome::Failed(_));
             // Only the size here (the PNG header); the pixels come later.
-            let size = (!failed).then(|| image::image_dimensions(thumbnail_path(out_dir, &r.stem)).ok()).flatten();
+            let size = (!r.failed).then(|| image::image_dimensions(thumbnail_path(out_dir, &r.stem)).ok()).flatten();
             dict([
                 (
                     "thumb",
@@ -49,7 +70,7 @@ pub fn make(report: &Report, out_dir: &Path, renderer: &Renderer) -> Result<Path
                 ("date", r.date.as_deref().unwrap_or("").into_value()),
                 ("caption", r.caption.as_str().into_value()),
                 ("stem", r.stem.as_str().into_value()),
-                ("failed", failed.into_value()),
+                ("failed", r.failed.into_value()),
             ])
         })
         .collect();
@@ -57,7 +78,7 @@ pub fn make(report: &Report, out_dir: &Path, renderer: &Renderer) -> Result<Path
     inputs.insert("cards".into(), Value::Array(cards));
     inputs.insert("thumb_width".into(), THUMB_WIDTH.into_value());
     inputs.insert("pixel".into(), f64::from(72.0 / SHEET_PPI).into_value());
-    let doc = renderer.compile_builtin("contact-sheet", inputs)?;
+    let doc = layouter.compile_builtin(templates::CONTACT_SHEET, inputs)?;
     // Pixels as typst_render rounds them.
     let pixel = |v: typst::layout::Abs| (v.to_pt() as f32 * SHEET_PPI / 72.0).round();
     // Where each thumbnail goes: page (from 1) and pixel.
@@ -72,7 +93,7 @@ pub fn make(report: &Report, out_dir: &Path, renderer: &Renderer) -> Result<Path
     let width = doc.pages().first().map_or(1, |p| pixel(p.frame.width()).max(1.0) as u32);
     let height = doc.pages().iter().map(|p| pixel(p.frame.height()).max(1.0) as u32).sum();
     let strips = doc.pages().iter().enumerate().map(|(i, page)| {
-        let mut strip = render(page, SHEET_PPI);
+        let mut strip = rasterise(page, SHEET_PPI)?;
         for (_, x, y, stem) in places.iter().filter(|p| p.0 == i + 1) {
             // A thumbnail that cannot be read leaves its box empty.
             if let Ok(thumb) = image::open(thumbnail_path(out_dir, stem)) {
@@ -81,12 +102,7 @@ pub fn make(report: &Report, out_dir: &Path, renderer: &Renderer) -> Result<Path
         }
         Ok(strip)
     });
-    let png = encode_png_strips(width, height, SHEET_PPI, strips)?;
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| Diagnostic::new(format!("cannot create `{}`: {e}", out_dir.display())))?;
-    let path = out_dir.join(CONTACT_SHEET);
-    write_atomic(&path, &png)?;
-    Ok(path)
+    encode_png_strips(width, height, SHEET_PPI, strips).map_err(|d| vec![d])
 }
 
 /// Copies `image` onto `sheet` with its top left corner at (`x`, `y`),

@@ -9,16 +9,24 @@ use std::sync::Arc;
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor::WriteColor};
+use serde::{Deserialize, Serialize};
 
 /// A text file an error can point into, with its contents for the snippet.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SourceText {
     pub path: PathBuf,
     pub text: Arc<str>,
 }
 
+/// Whether a problem stops the job or is only worth knowing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
 /// One problem, as precise as the stage that found it can make it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// The file the problem is in, if it is in a file.
     pub file: Option<PathBuf>,
@@ -29,13 +37,19 @@ pub struct Diagnostic {
     pub message: String,
     /// Suggestions, each printed as `help: …`.
     pub help: Vec<String>,
-    /// A warning: printed, but nothing failed.
-    pub warning: bool,
+    pub severity: Severity,
 }
 
 impl Diagnostic {
     pub fn new(message: impl Into<String>) -> Self {
-        Self { file: None, snippet: None, key: None, message: message.into(), help: Vec::new(), warning: false }
+        Self {
+            file: None,
+            snippet: None,
+            key: None,
+            message: message.into(),
+            help: Vec::new(),
+            severity: Severity::Error,
+        }
     }
 
     pub fn in_file(mut self, file: &Path) -> Self {
@@ -56,6 +70,11 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help.push(help.into());
+        self
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
         self
     }
 
@@ -95,7 +114,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Everything that stopped one job, each problem with its own location.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Failure(pub Vec<Diagnostic>);
 
 impl Failure {
@@ -124,6 +143,32 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// The text with the line holding `span` cut to a window around it, when
+/// that line is too long to print (a whole abstract on one line).
+fn shorten_line(text: &str, span: Range<usize>) -> (std::borrow::Cow<'_, str>, Range<usize>) {
+    const WIDTH: usize = 100;
+    let start = floor_char_boundary(text, span.start.min(text.len()));
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    if text[line_start..line_end].chars().count() <= WIDTH {
+        return (text.into(), span);
+    }
+    let from = floor_char_boundary(text, start.saturating_sub(WIDTH / 2).max(line_start));
+    let to = floor_char_boundary(text, (from + WIDTH).min(line_end));
+    let mut shown = String::with_capacity(text.len());
+    shown.push_str(&text[..line_start]);
+    let lead = if from > line_start { "…" } else { "" };
+    shown.push_str(lead);
+    shown.push_str(&text[from..to]);
+    if to < line_end {
+        shown.push('…');
+    }
+    let new_start = line_start + lead.len() + (start - from);
+    let new_end = (new_start + span.len()).min(line_start + lead.len() + (to - from));
+    shown.push_str(&text[line_end..]);
+    (shown.into(), new_start..new_end.max(new_start))
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
@@ -140,17 +185,21 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// Prints every diagnostic with a source snippet where there is one.
-pub fn report(out: &mut dyn WriteColor, failure: &Failure) {
+/// Prints every diagnostic, errors and warnings alike, with a source snippet
+/// where there is one.
+pub fn report(out: &mut dyn WriteColor, diagnostics: &[Diagnostic]) {
     let config = term::Config::default();
-    for d in &failure.0 {
-        let severity = if d.warning { CsDiagnostic::warning() } else { CsDiagnostic::error() };
-        let mut cs = severity.with_message(d.headline());
-        let notes: Vec<String> = d.help.iter().map(|h| format!("help: {h}")).collect();
-        cs = cs.with_notes(notes);
+    for d in diagnostics {
+        let start = || match d.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+        };
+        let notes = || d.help.iter().map(|h| format!("help: {h}")).collect::<Vec<_>>();
         let printed = match (&d.file, &d.snippet) {
             (Some(path), Some((text, span))) => {
+                let (text, span) = shorten_line(text, span.clone());
                 let file = SimpleFile::new(path.display().to_string(), text.as_ref());
+                let cs = start().with_message(d.headline()).with_notes(notes());
                 let cs = cs.with_labels(vec![Label::primary((), span.clone())]);
                 term::emit(out, &config, &file, &cs).is_ok()
             }
@@ -162,11 +211,8 @@ pub fn report(out: &mut dyn WriteColor, failure: &Failure) {
                 Some(path) => format!("{}: {}", path.display(), d.headline()),
                 None => d.headline(),
             };
-            let severity = if d.warning { CsDiagnostic::warning() } else { CsDiagnostic::error() };
-            let plain =
-                severity.with_message(headline).with_notes(d.help.iter().map(|h| format!("help: {h}")).collect());
             let empty = SimpleFile::new(String::new(), "");
-            let _ = term::emit(out, &config, &empty, &plain);
+            let _ = term::emit(out, &config, &empty, &start().with_message(headline).with_notes(notes()));
         }
     }
 }
@@ -182,6 +228,20 @@ mod tests {
         assert_eq!(line_col(text, off), (3, 4));
         let off = text.find("园").unwrap();
         assert_eq!(line_col(text, off), (2, 5));
+    }
+
+    #[test]
+    fn a_very_long_line_is_shown_around_the_problem() {
+        let line = format!("abstract: {}BAD{}", "word ".repeat(500), " more".repeat(500));
+        let text = format!("title: x\n{line}\nnext: y\n");
+        let at = text.find("BAD").unwrap();
+        let (shown, span) = shorten_line(&text, at..at + 3);
+        assert_eq!(&shown[span], "BAD");
+        let second = shown.lines().nth(1).unwrap();
+        assert!(second.chars().count() <= 102 && second.starts_with('…') && second.ends_with('…'), "{second}");
+        assert_eq!(shown.lines().nth(2), Some("next: y"));
+        let (short, _) = shorten_line("a: b\n", 3..4);
+        assert_eq!(short, "a: b\n");
     }
 
     #[test]

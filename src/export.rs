@@ -8,7 +8,8 @@ use std::path::Path;
 use typst_layout::PagedDocument;
 
 use crate::diag::Diagnostic;
-use crate::event::io_reason;
+use crate::files::io_reason;
+use crate::limits::{self, MAX_RASTER_PIXELS};
 
 /// The poster as PDF. No timestamp, so the same input gives the same bytes.
 pub fn pdf(doc: &PagedDocument) -> Result<Vec<u8>, Diagnostic> {
@@ -23,13 +24,30 @@ pub fn pdf(doc: &PagedDocument) -> Result<Vec<u8>, Diagnostic> {
 /// resolution recorded (pHYs) so print tools know its size.
 pub fn png(doc: &PagedDocument, ppi: f32) -> Result<Vec<u8>, Diagnostic> {
     let page = doc.pages().first().ok_or_else(|| Diagnostic::new("the poster has no page"))?;
-    encode_png(&render(page, ppi), ppi)
+    encode_png(&rasterise(page, ppi)?, ppi)
 }
 
-/// A page rendered at `ppi` pixels per inch.
-pub fn render(page: &typst_layout::Page, ppi: f32) -> tiny_skia::Pixmap {
-    let pixel_per_pt = typst::utils::Scalar::new(f64::from(ppi) / 72.0);
-    typst_render::render(page, &typst_render::RenderOptions { pixel_per_pt, render_bleed: false })
+/// A page as pixels at `ppi` pixels per inch, if that many pixels are
+/// within the limit (checked before any is allocated).
+pub fn rasterise(page: &typst_layout::Page, ppi: f32) -> Result<tiny_skia::Pixmap, Diagnostic> {
+    let scale = ppi / 72.0;
+    let size = page.frame.size();
+    // As typst_render sizes its canvas.
+    let px = |pt: f64| (scale * pt as f32).round().max(1.0) as u64;
+    let (w, h) = (px(size.x.to_pt()), px(size.y.to_pt()));
+    if w.saturating_mul(h) > MAX_RASTER_PIXELS || !size.x.to_pt().is_finite() || !size.y.to_pt().is_finite() {
+        let mm = |pt: f64| pt * 25.4 / 72.0;
+        return Err(Diagnostic::new(format!(
+            "the page is {:.0} × {:.0} mm: at {ppi} ppi its image would be {w} × {h} pixels ({}), over the limit of {}",
+            mm(size.x.to_pt()),
+            mm(size.y.to_pt()),
+            limits::megapixels(w.saturating_mul(h)),
+            limits::megapixels(MAX_RASTER_PIXELS)
+        ))
+        .help("use a lower --ppi or a smaller page; a PDF alone (--format pdf) has no such limit"));
+    }
+    let pixel_per_pt = typst::utils::Scalar::new(f64::from(scale));
+    Ok(typst_render::render(page, &typst_render::RenderOptions { pixel_per_pt, render_bleed: false }))
 }
 
 /// A rendered page as an opaque RGB PNG (see `png`).

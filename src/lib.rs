@@ -1,6 +1,9 @@
 //! talkposter: a YAML description of an academic talk in, a print-ready
 //! poster out. Data flows one way: `event` (load, validate) → `assets`
-//! (photos, logos) → `render` (fill the layout, check) → `export` (PDF, PNG).
+//! (photos, logos, QR codes) → `layout` (fill the layout, check; in a
+//! `worker` process) → `export` (PDF, PNG). `pipeline` is one talk through
+//! those steps; `batch` many, with `series` to find them and `incremental`
+//! to skip those up to date.
 
 // Errors carry a source snippet and help; they are rare and returned once per
 // talk, so their size does not matter.
@@ -8,14 +11,18 @@
 
 pub mod assets;
 pub mod batch;
-
 pub mod cli;
 pub mod contact_sheet;
 pub mod diag;
 pub mod event;
 pub mod export;
+pub mod files;
 pub mod incremental;
-
+pub mod layout;
+pub mod limits;
+pub mod memory;
 pub mod pipeline;
-pub mod render;
 pub mod series;
+pub mod templates;
+pub mod text;
+pub mod worker;

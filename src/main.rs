@@ -4,19 +4,21 @@
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use talkposter::batch::{self, BatchOptions, Outcome, Report, TalkResult};
 use talkposter::cli::{BatchArgs, Cli, Command, OutputArgs, RenderArgs};
-use talkposter::contact_sheet;
 use talkposter::diag::{self, Diagnostic, Failure};
 use talkposter::event::TemplateRef;
-use talkposter::event::validate::{BUILT_IN_DESCRIPTIONS, resolve_template};
 use talkposter::pipeline::Options;
-use talkposter::render::Renderer;
-use talkposter::series;
+use talkposter::worker::{self, Isolation, Workers};
+use talkposter::{contact_sheet, memory, series, templates};
+
+#[global_allocator]
+static GLOBAL: memory::CappedAlloc = memory::CappedAlloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -24,25 +26,27 @@ fn main() -> ExitCode {
         Command::Render(args) => render(args),
         Command::Batch(args) => run_batch(args),
         Command::Templates => {
-            for (name, about) in BUILT_IN_DESCRIPTIONS {
-                println!("{name:<8} {about}");
+            for layout in templates::LAYOUTS {
+                println!("{:<8} {}", layout.name, layout.about);
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Worker(args) => return worker::serve(args.font_path),
     };
 
     match result {
         Ok(code) => code,
         Err(failure) => {
-            report(&failure);
+            print_diagnostics(&failure.0);
             ExitCode::from(1)
         }
     }
 }
 
-fn report(failure: &Failure) {
+/// Prints errors and warnings to stderr, in colour on a terminal.
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
     let color = if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
-    diag::report(&mut StandardStream::stderr(color), failure);
+    diag::report(&mut StandardStream::stderr(color), diagnostics);
 }
 
 fn options(args: &OutputArgs, thumbnail_width: Option<u32>) -> Result<Options, Failure> {
@@ -55,23 +59,30 @@ fn options(args: &OutputArgs, thumbnail_width: Option<u32>) -> Result<Options, F
     })
 }
 
+/// Worker processes started from this program, `jobs` at a time.
+fn workers(args: &OutputArgs, jobs: usize) -> Result<Workers, Failure> {
+    let exe = std::env::current_exe()
+        .map_err(|e| Diagnostic::new(format!("cannot find talkposter's own program to start workers: {e}")))?;
+    let time_limit = Duration::from_secs(args.time_limit);
+    Ok(Workers::new(Isolation::Processes { exe }, jobs, args.font_path.clone(), time_limit))
+}
+
 /// `render FILE`: a batch of one, always rendered, printing the paths written.
 fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
     let options = BatchOptions {
         render: options(&args.output, None)?,
-        jobs: Some(1),
         manifest: false,
         skip_current: false,
         contact_sheet: false,
         font_dirs: args.output.font_path.clone(),
     };
     let talks = series::collect(std::slice::from_ref(&args.event))?;
-    let renderer = Renderer::new(args.output.font_path);
-    let report = batch::run(talks, &options, &renderer, &|_| {});
+    let workers = workers(&args.output, 1)?;
+    let report = batch::run(talks, &options, &workers, &|_| {});
     for r in report.results {
         match r.outcome {
             Outcome::Rendered(paths, warnings) => {
-                report_warnings(&warnings);
+                print_diagnostics(&warnings);
                 paths.iter().for_each(|p| println!("{}", p.display()));
             }
             Outcome::UpToDate => {}
@@ -84,16 +95,16 @@ fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
 fn run_batch(args: BatchArgs) -> Result<ExitCode, Failure> {
     let options = BatchOptions {
         render: options(&args.output, Some(contact_sheet::THUMB_WIDTH))?,
-        jobs: args.jobs.map(|j| j as usize),
         manifest: true,
         skip_current: !args.force,
         contact_sheet: true,
         font_dirs: args.output.font_path.clone(),
     };
     let talks = series::collect(&args.paths)?;
-    let renderer = Renderer::new(args.output.font_path);
+    let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), |j| j as usize);
+    let workers = workers(&args.output, jobs)?;
     let progress = Progress::new(talks.len());
-    let report = batch::run(talks, &options, &renderer, &|r| progress.done(r));
+    let report = batch::run(talks, &options, &workers, &|r| progress.done(r));
     progress.finish();
     summarize(&report);
     Ok(if report.failed() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -156,33 +167,20 @@ fn summarize(report: &Report) {
             Outcome::Failed(f) => report_failure(&r.label, f),
             Outcome::Rendered(_, warnings) if !warnings.is_empty() => {
                 eprintln!("\nwarnings: {}", r.label);
-                report_warnings(warnings);
+                print_diagnostics(warnings);
             }
             _ => {}
         }
     }
 }
 
-/// Typst's warnings, printed like errors but not failing the run.
-fn report_warnings(warnings: &[Diagnostic]) {
-    if !warnings.is_empty() {
-        report(&Failure(warnings.to_vec()));
-    }
-}
-
 fn report_failure(what: &str, f: &Failure) {
     eprintln!("\nfailed: {what}");
-    report(f);
+    print_diagnostics(&f.0);
 }
 
 /// `--template`: the same rule as `template:` in an event, from the current folder.
 fn template_arg(s: &str) -> Result<TemplateRef, Failure> {
-    resolve_template(s, Path::new(""))
+    templates::resolve(s, Path::new("."))
         .map_err(|(message, help)| Diagnostic::new(message).key("--template").help(help).into())
 }
-
-// Typst allocates heavily from every worker thread; mimalloc reuses freed
-// memory per thread where glibc spent a fifth of the batch's time in the
-// kernel (page faults): 100 posters, 2 threads, 3.66 -> 3.35 s in one run.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

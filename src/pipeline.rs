@@ -1,18 +1,23 @@
-//! One talk from file to posters: load → validate → prepare assets → fill the
-//! layout → check → export. A batch runs this per talk.
+//! One talk from a checked event to its files, in three steps: `prepare`
+//! the assets into a job (in the main process), `produce` the posters from
+//! the job (where Typst runs: fill the layout, check, encode), then `write`
+//! them (in the main process, each file whole or not at all).
 
 use std::path::PathBuf;
 
-use crate::assets::{self, Shape};
-use crate::diag::{Diagnostic, Failure};
-use crate::event::positions::KeyPath;
-use crate::event::{self, Event, TemplateRef};
-use crate::export;
-use crate::render::Renderer;
-use crate::render::engine::Compiled;
-use crate::render::inputs::Assets;
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+use crate::assets::{self, AssetCache, Assets};
+use crate::diag::{Diagnostic, Failure};
+use crate::event::{Event, TemplateRef};
+use crate::export;
+use crate::files::io_reason;
+use crate::layout::{Layouter, Problem};
+use crate::series::Checked;
+use crate::templates;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 pub enum Format {
     Pdf,
     Png,
@@ -38,48 +43,74 @@ pub struct Options {
     pub thumbnail_width: Option<u32>,
 }
 
-/// What rendering one talk produced.
-#[derive(Debug)]
-pub struct Rendered {
-    /// The files written, in the order of `formats`.
-    pub written: Vec<PathBuf>,
-    /// A small PNG, when `thumbnail_width` asked for one.
-    pub thumbnail: Option<Vec<u8>>,
-    /// Typst's warnings about the layout, for the user to see.
-    pub warnings: Vec<Diagnostic>,
+/// Everything the layout of one talk needs, as data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PosterJob {
+    pub event: Event,
+    pub assets: Assets,
+    pub template: TemplateRef,
+    pub formats: Vec<Format>,
+    pub ppi: u32,
+    pub thumbnail_width: Option<u32>,
 }
 
-/// Renders a checked event to `out_dir/<stem>.<ext>`. Nothing is written
-/// unless every check passed.
-pub fn render_event(renderer: &Renderer, event: &Event, stem: &str, options: &Options) -> Result<Rendered, Failure> {
-    let assets = prepare_assets(event)?;
-    let default = TemplateRef::BuiltIn("flyer".into());
-    let template = options.template.as_ref().or(event.template.as_ref()).unwrap_or(&default);
-    let Compiled { document: doc, warnings } = renderer.layout(event, &assets, template)?;
+/// The encoded posters of one talk, not yet written.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Produced {
+    /// One file per format, in the order asked for.
+    pub files: Vec<(Format, ByteBuf)>,
+    /// A small PNG, when the job asked for one.
+    pub thumbnail: Option<ByteBuf>,
+    /// Typst's warnings about the layout, for the user to see.
+    pub warnings: Vec<Diagnostic>,
+    /// The files of a custom template's folder the layout read, and the
+    /// blake3 hash of what was read.
+    pub read: Vec<(PathBuf, String)>,
+}
 
-    // Encode everything before writing anything.
-    let mut outputs = Vec::new();
-    for format in unique(&options.formats) {
+/// Prepares a checked talk's assets; each problem points at its key.
+pub fn prepare(talk: &Checked, options: &Options, cache: &AssetCache) -> Result<PosterJob, Failure> {
+    Ok(PosterJob {
+        event: talk.event.clone(),
+        assets: assets::prepare(&talk.event, &talk.origin, cache)?,
+        template: templates::choose(options.template.as_ref(), talk.event.template.as_ref()),
+        formats: unique(&options.formats),
+        ppi: options.ppi,
+        thumbnail_width: options.thumbnail_width,
+    })
+}
+
+/// Lays out and checks the poster, then encodes every format (and the
+/// thumbnail). Nothing is produced unless every check passed.
+pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Problem>> {
+    let compiled = layouter.layout(&job.event, &job.assets, &job.template)?;
+    let doc = &compiled.document;
+    let encoded = |r: Result<Vec<u8>, Diagnostic>| r.map(ByteBuf::from).map_err(|d| vec![Problem::Other(d)]);
+    let mut files = Vec::new();
+    for &format in &job.formats {
         let bytes = match format {
-            Format::Pdf => export::pdf(&doc)?,
-            Format::Png => export::png(&doc, options.ppi as f32)?,
+            Format::Pdf => export::pdf(doc),
+            Format::Png => export::png(doc, job.ppi as f32),
         };
-        outputs.push((options.out_dir.join(format!("{stem}.{}", format.extension())), bytes));
+        files.push((format, encoded(bytes)?));
     }
-    let thumbnail = options.thumbnail_width.map(|width| export::png_of_width(&doc, width)).transpose()?;
-    std::fs::create_dir_all(&options.out_dir).map_err(|e| {
-        Diagnostic::new(format!(
-            "cannot create the output folder `{}`: {}",
-            options.out_dir.display(),
-            event::io_reason(&e)
-        ))
+    let thumbnail = job.thumbnail_width.map(|width| encoded(export::png_of_width(doc, width))).transpose()?;
+    Ok(Produced { files, thumbnail, warnings: compiled.warnings, read: compiled.read })
+}
+
+/// Writes the posters as `out_dir/<stem>.<ext>`, each file whole or not at
+/// all; returns the paths written.
+pub fn write(produced: &Produced, stem: &str, out_dir: &std::path::Path) -> Result<Vec<PathBuf>, Failure> {
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        Diagnostic::new(format!("cannot create the output folder `{}`: {}", out_dir.display(), io_reason(&e)))
     })?;
     let mut written = Vec::new();
-    for (path, bytes) in outputs {
-        export::write_atomic(&path, &bytes)?;
+    for (format, bytes) in &produced.files {
+        let path = out_dir.join(format!("{stem}.{}", format.extension()));
+        export::write_atomic(&path, bytes)?;
         written.push(path);
     }
-    Ok(Rendered { written, thumbnail, warnings })
+    Ok(written)
 }
 
 fn unique(formats: &[Format]) -> Vec<Format> {
@@ -90,42 +121,4 @@ fn unique(formats: &[Format]) -> Vec<Format> {
         }
     }
     out
-}
-
-/// Reads every photo and the logo and makes the QR codes; each problem
-/// points at the key that asked for it.
-pub fn prepare_assets(event: &Event) -> Result<Assets, Failure> {
-    let mut errors = Vec::new();
-    let mut located = |key: KeyPath, d: Diagnostic| {
-        let mut e = event.origin.error(&key, d.message);
-        e.help = d.help;
-        errors.push(e);
-    };
-    let mut load =
-        |file: &Option<PathBuf>, shape: Shape, key: KeyPath| match assets::load_picture(file.as_ref()?, shape) {
-            Ok(p) => Some(p),
-            Err(d) => {
-                located(key, d);
-                None
-            }
-        };
-    let photos = event
-        .speakers
-        .iter()
-        .map(|s| load(&s.photo, Shape::Square { focus: s.photo_focus }, s.path.key("photo")))
-        .collect();
-    let logo = event
-        .organizer
-        .as_ref()
-        .and_then(|o| load(&o.logo, Shape::Whole, KeyPath::root().key("organizer").key("logo")));
-    let mut qr = |url: Option<&String>, key: KeyPath| match assets::qr_png(url?) {
-        Ok(svg) => Some(svg),
-        Err(d) => {
-            located(key, d);
-            None
-        }
-    };
-    let online_qr = qr(event.online.as_ref().map(|o| &o.url), KeyPath::root().key("online").key("url"));
-    let registration_qr = qr(event.registration.as_ref(), KeyPath::root().key("registration"));
-    if errors.is_empty() { Ok(Assets { photos, logo, online_qr, registration_qr }) } else { Err(Failure(errors)) }
 }

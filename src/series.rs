@@ -1,17 +1,23 @@
 //! A seminar series: a folder of talk files with an optional `series.yaml`,
 //! or a series file with a `talks:` list. `defaults:` are deep-merged under
 //! every talk (maps key by key; lists and scalars replaced; the talk wins).
-//! Paths resolve against the file they are written in.
+//! Paths resolve against the file they are written in. Every file is read
+//! and parsed once, however many talks it concerns.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_yaml::{Mapping, Value};
 
-use crate::diag::{Diagnostic, Failure, SourceText};
-use crate::event::positions::{KeyPath, Positions};
-use crate::event::{self, Event, Layer, Origin, validate};
+use crate::diag::{Diagnostic, Failure};
+use crate::event::positions::KeyPath;
+use crate::event::source::{self, Document};
+use crate::event::validate::{self, nearest};
+use crate::event::{Event, Layer, Origin};
+use crate::files::{self, folder_of};
+use crate::limits::{MAX_EVENT_FILE_BYTES, MAX_SERIES_FILE_BYTES, bytes};
+use crate::text::slug;
 
 /// The file name that holds a folder's series settings.
 pub const SERIES_FILE: &str = "series.yaml";
@@ -26,96 +32,143 @@ pub struct Talk {
     /// For messages: the talk file, or `series.yaml (talks[2])`.
     pub label: String,
     /// The checked event, or everything wrong with it.
-    pub event: Result<Event, Failure>,
+    pub checked: Result<Checked, Failure>,
+}
+
+/// A talk whose event passed validation.
+#[derive(Debug)]
+pub struct Checked {
+    pub event: Event,
+    /// Where each value was written, for later errors.
+    pub origin: Arc<Origin>,
     /// The merged event as YAML, for the incremental-build hash.
     pub merged: String,
 }
 
-/// A series file's `talks:` entries, with the file's text and positions.
-type TalkList = (Vec<Value>, Arc<SourceText>, Arc<Positions>);
+impl Talk {
+    fn failed(stem: String, label: String, failure: Failure) -> Self {
+        Talk { stem, label, checked: Err(failure) }
+    }
+}
 
-/// A series file's settings, with paths already made absolute.
-#[derive(Default)]
+/// A series file's `defaults:`, paths already made absolute, and where they
+/// were written.
+#[derive(Debug, Clone, Default)]
 struct Settings {
-    defaults: Option<(Value, Arc<SourceText>, Arc<Positions>)>,
+    defaults: Option<(Value, Layer)>,
 }
 
 /// Every talk under `paths` (folders, series files, talk files), in order.
 /// A broken series file stops everything (it concerns every talk); a broken
 /// talk only marks that talk failed.
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<Talk>, Failure> {
+    let mut settings = SettingsCache::default();
     let mut talks = Vec::new();
     for path in paths {
         if path.is_dir() {
-            talks.extend(folder(path)?);
-        } else if is_series_file(path)? {
-            talks.extend(series_file(path)?);
+            talks.extend(folder(path, &mut settings)?);
+            continue;
+        }
+        let label = path.display().to_string();
+        let doc = match source::load(path, MAX_SERIES_FILE_BYTES, "a series file") {
+            Ok(doc) => doc,
+            Err(f) => {
+                talks.push(Talk::failed(file_stem(path), label, f));
+                continue;
+            }
+        };
+        if path.file_name().is_some_and(|n| n == SERIES_FILE) || has_talks(&doc) {
+            talks.extend(series_file(path, doc)?);
         } else {
-            let settings = match path.parent().map(|d| d.join(SERIES_FILE)).filter(|p| p.is_file()) {
-                Some(series) => load_settings(&series)?.0,
-                None => Settings::default(),
-            };
-            talks.push(talk_file(path, &settings));
+            let beside = folder_of(path).join(SERIES_FILE);
+            let around = if beside.is_file() { settings.get(&beside)? } else { Arc::default() };
+            talks.push(talk_file(path, Ok(doc), &around));
         }
     }
-    check_unique(&talks)?;
     Ok(talks)
 }
 
-fn folder(dir: &Path) -> Result<Vec<Talk>, Failure> {
-    let series = dir.join(SERIES_FILE);
-    if series.is_file() && read_map(&series)?.1.contains_key("talks") {
-        return series_file(&series);
+/// The settings of each `series.yaml` met, read once.
+#[derive(Default)]
+struct SettingsCache(HashMap<PathBuf, Arc<Settings>>);
+
+impl SettingsCache {
+    fn get(&mut self, path: &Path) -> Result<Arc<Settings>, Failure> {
+        let key = files::absolute(path);
+        if let Some(s) = self.0.get(&key) {
+            return Ok(s.clone());
+        }
+        let doc = source::load(path, MAX_SERIES_FILE_BYTES, "a series file")?;
+        let (settings, _) = read_settings(path, &doc)?;
+        let settings = Arc::new(settings);
+        self.0.insert(key, settings.clone());
+        Ok(settings)
     }
-    let settings = if series.is_file() { load_settings(&series)?.0 } else { Settings::default() };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Diagnostic::new(format!("cannot read the folder: {}", event::io_reason(&e))).in_file(dir))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .filter(|p| p.file_name().is_some_and(|n| n != SERIES_FILE))
-        .collect();
-    files.sort();
-    if files.is_empty() {
+}
+
+fn folder(dir: &Path, cache: &mut SettingsCache) -> Result<Vec<Talk>, Failure> {
+    let series = dir.join(SERIES_FILE);
+    let settings = if series.is_file() {
+        let doc = source::load(&series, MAX_SERIES_FILE_BYTES, "a series file")?;
+        if has_talks(&doc) {
+            return series_file(&series, doc);
+        }
+        let settings = Arc::new(read_settings(&series, &doc)?.0);
+        cache.0.insert(files::absolute(&series), settings.clone());
+        settings
+    } else {
+        Arc::default()
+    };
+    let talk_files = talk_files_in(dir)?;
+    if talk_files.is_empty() {
         return Err(Diagnostic::new("no talk files (*.yaml) in this folder").in_file(dir).into());
     }
-    Ok(files.iter().map(|f| talk_file(f, &settings)).collect())
+    Ok(talk_files.iter().map(|f| talk_file(f, load_talk(f), &settings)).collect())
 }
 
-/// Whether a file is a series file: named `series.yaml`, or has `talks:`.
-fn is_series_file(path: &Path) -> Result<bool, Failure> {
-    if path.file_name().is_some_and(|n| n == SERIES_FILE) {
-        return Ok(true);
-    }
-    // A talk file that cannot be read is reported as that talk's failure.
-    Ok(read_map(path).map(|(_, m)| m.contains_key("talks")).unwrap_or(false))
+/// The `*.yaml` and `*.yml` files of a folder but `series.yaml`, sorted.
+/// Anything else so named (a link to a device, a pipe) is listed too, to
+/// fail as a talk with a message rather than vanish.
+fn talk_files_in(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Diagnostic::new(format!("cannot read the folder: {}", files::io_reason(&e))).in_file(dir))?;
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .filter(|p| p.file_name().is_some_and(|n| n != SERIES_FILE))
+        .collect();
+    out.sort();
+    Ok(out)
 }
 
-fn read_map(path: &Path) -> Result<(SourceText, Mapping), Failure> {
-    let source = event::read_source(path)?;
-    match event::parse_yaml(&source)? {
-        Value::Mapping(m) => Ok((source, m)),
-        _ => Ok((source, Mapping::new())),
-    }
+fn load_talk(path: &Path) -> Result<Document, Failure> {
+    source::load(path, MAX_EVENT_FILE_BYTES, "an event file")
+}
+
+fn has_talks(doc: &Document) -> bool {
+    doc.value.as_mapping().is_some_and(|m| m.contains_key("talks"))
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "talk".into())
 }
 
 /// Reads `series:` and `defaults:`; returns the settings and the `talks:` list.
-fn load_settings(path: &Path) -> Result<(Settings, Option<TalkList>), Failure> {
-    let (source, map) = read_map(path)?;
-    let positions = Positions::index(&source.text);
-    let origin = Origin::single(source.clone(), positions.clone());
-    let source = Arc::new(source);
-    let positions = Arc::new(positions);
-    let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
+fn read_settings(path: &Path, doc: &Document) -> Result<(Settings, Option<Vec<Value>>), Failure> {
+    let origin = Origin::single(doc);
+    let empty = Mapping::new();
+    let map = doc.value.as_mapping().unwrap_or(&empty);
     let mut errors = Vec::new();
     for key in map.keys() {
         let k = key.as_str().unwrap_or("?");
         if !SERIES_KEYS.contains(&k) {
-            let mut d = origin.key_error(&KeyPath::root().key(k), format!("unknown key `{k}` in a series file"));
-            d = d.help(match validate::nearest(k, SERIES_KEYS) {
+            let d = origin.key_error(&KeyPath::root().key(k), format!("unknown key `{k}` in a series file"));
+            errors.push(d.help(match nearest(k, SERIES_KEYS) {
                 Some(n) => format!("did you mean `{n}`?"),
                 None => "a series file has `series:` (its name), `defaults:` (keys for every talk) and `talks:`".into(),
-            });
-            errors.push(d);
+            }));
         }
     }
     let mut defaults = match map.get("defaults") {
@@ -146,11 +199,9 @@ fn load_settings(path: &Path) -> Result<(Settings, Option<TalkList>), Failure> {
                 .help("write `series: {name: {zh: 前沿计算系列讲座, en: CFCS Frontier Talks}}`"),
         ),
     }
-
-    resolve_paths(&mut defaults, &base);
     let talks = match map.get("talks") {
         None | Some(Value::Null) => None,
-        Some(Value::Sequence(items)) => Some((items.clone(), source.clone(), positions.clone())),
+        Some(Value::Sequence(items)) => Some(items.clone()),
         Some(_) => {
             errors.push(
                 origin
@@ -163,80 +214,91 @@ fn load_settings(path: &Path) -> Result<(Settings, Option<TalkList>), Failure> {
     if !errors.is_empty() {
         return Err(Failure(errors));
     }
-    Ok((Settings { defaults: Some((defaults, source, positions)) }, talks))
+    let base = files::absolute(folder_of(path));
+    for p in validate::file_paths(&mut defaults) {
+        absolutize(p, &base);
+    }
+    let layer = Layer::of(doc, KeyPath::root().key("defaults"));
+    Ok((Settings { defaults: Some((defaults, layer)) }, talks))
 }
 
-fn series_file(path: &Path) -> Result<Vec<Talk>, Failure> {
-    let (settings, talks) = load_settings(path)?;
-    let Some((items, source, positions)) = talks else {
+fn series_file(path: &Path, doc: Document) -> Result<Vec<Talk>, Failure> {
+    let (settings, items) = read_settings(path, &doc)?;
+    let Some(items) = items else {
         // `series.yaml` without `talks:`: the other files of its folder.
-        let dir = path.parent().unwrap_or(Path::new("."));
-        return folder(if dir.as_os_str().is_empty() { Path::new(".") } else { dir });
+        return folder(folder_of(path), &mut SettingsCache::default());
     };
-    let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
-    let mut out = Vec::new();
-    for (i, item) in items.iter().enumerate() {
+    let base = folder_of(path);
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let at = KeyPath::root().key("talks").index(i);
+        let label = format!("{} ({at})", path.display());
         match item {
-            Value::String(name) => out.push(talk_file(&base.join(name), &settings)),
+            Value::String(name) => {
+                let file = base.join(&name);
+                out.push(talk_file(&file, load_talk(&file), &settings));
+            }
             Value::Mapping(_) => {
-                let layer = Layer {
-                    source: (*source).clone(),
-                    positions: (*positions).clone(),
-                    prefix: KeyPath::root().key("talks").index(i),
-                };
-                let label = format!("{} (talks[{i}])", path.display());
-                out.push(build(item.clone(), layer, &base, &settings, None, label));
+                let layer = Layer::of(&doc, at.clone());
+                out.push(build(item, layer, base, &settings, None, label, at.to_string()));
             }
             _ => {
-                let origin = Origin::single((*source).clone(), (*positions).clone());
-                let d = origin.error(&KeyPath::root().key("talks").index(i), "should be a file name or an inline talk");
-                out.push(Talk {
-                    stem: format!("talk-{i}"),
-                    label: format!("{} (talks[{i}])", path.display()),
-                    event: Err(d.into()),
-                    merged: String::new(),
-                });
+                let d = Origin::single(&doc).error(&at, "should be a file name or an inline talk");
+                out.push(Talk::failed(at.to_string(), label, d.into()));
             }
         }
     }
     Ok(out)
 }
 
-fn talk_file(path: &Path, settings: &Settings) -> Talk {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "talk".into());
-    let label = path.display().to_string();
-    let loaded = event::read_source(path).and_then(|source| Ok((event::parse_yaml(&source)?, source)));
-    match loaded {
-        Ok((value, source)) => {
-            let layer = Layer { positions: Positions::index(&source.text), source, prefix: KeyPath::root() };
-            let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
-            build(value, layer, &base, settings, Some(stem), label)
+fn talk_file(path: &Path, doc: Result<Document, Failure>, settings: &Settings) -> Talk {
+    let (stem, label) = (file_stem(path), path.display().to_string());
+    match doc {
+        Ok(doc) if doc.source.text.len() as u64 > MAX_EVENT_FILE_BYTES => {
+            let d = Diagnostic::new(format!(
+                "the file is {}, over the limit of {} for an event file",
+                bytes(doc.source.text.len() as u64),
+                bytes(MAX_EVENT_FILE_BYTES)
+            ));
+            Talk::failed(stem, label, d.in_file(path).into())
         }
-        Err(f) => Talk { stem, label, event: Err(f), merged: String::new() },
+        Ok(doc) => {
+            let layer = Layer::of(&doc, KeyPath::root());
+            build(doc.value, layer, folder_of(path), settings, Some(stem.clone()), label, stem)
+        }
+        Err(f) => Talk::failed(stem, label, f),
     }
 }
 
-/// Merges the defaults under a talk's value and validates the result.
-fn build(value: Value, layer: Layer, base: &Path, settings: &Settings, stem: Option<String>, label: String) -> Talk {
+/// Merges the defaults under a talk's value and validates the result. An
+/// inline talk (no `stem`) is named after its date and speaker once valid,
+/// else `fallback` (its place in the list).
+fn build(
+    value: Value,
+    layer: Layer,
+    base: &Path,
+    settings: &Settings,
+    stem: Option<String>,
+    label: String,
+    fallback: String,
+) -> Talk {
     let mut layers = vec![layer];
     let merged = match &settings.defaults {
-        Some((defaults, source, positions)) if !value.is_null() => {
-            layers.push(Layer {
-                source: (**source).clone(),
-                positions: (**positions).clone(),
-                prefix: KeyPath::root().key("defaults"),
-            });
+        Some((defaults, defaults_layer)) if !value.is_null() => {
+            layers.push(defaults_layer.clone());
             merge(defaults.clone(), value)
         }
         _ => value,
     };
     let origin = Arc::new(Origin { layers });
-    let event = validate::validate(&merged, origin, base);
-    let stem = stem.unwrap_or_else(|| match &event {
-        Ok(e) => inline_stem(e),
-        Err(_) => "talk".into(),
-    });
-    Talk { stem, label, merged: serde_yaml::to_string(&merged).unwrap_or_default(), event }
+    match validate::validate(&merged, &origin, base) {
+        Ok(event) => {
+            let stem = stem.unwrap_or_else(|| inline_stem(&event));
+            let merged = serde_yaml::to_string(&merged).unwrap_or_default();
+            Talk { stem, label, checked: Ok(Checked { event, origin, merged }) }
+        }
+        Err(f) => Talk::failed(stem.unwrap_or(fallback), label, f),
+    }
 }
 
 /// `defaults` under `talk`: maps merge key by key, anything else is replaced.
@@ -256,40 +318,13 @@ pub fn merge(defaults: Value, talk: Value) -> Value {
     }
 }
 
-/// Makes the file paths in `v` (event keys) absolute against `base`, so they
-/// still point at the right file once merged into a talk from elsewhere.
-fn resolve_paths(v: &mut Value, base: &Path) {
-    let Value::Mapping(m) = v else { return };
-    let base = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
-
-    let absolutize = |x: &mut Value| {
-        if let Value::String(s) = x
-            && !s.is_empty()
-        {
-            *s = base.join(&*s).to_string_lossy().to_string();
-        }
-    };
-    if let Some(Value::Mapping(org)) = m.get_mut("organizer")
-        && let Some(logo) = org.get_mut("logo")
+/// Makes a path value absolute against `base`, so it still points at the
+/// right file once merged into a talk written elsewhere.
+fn absolutize(v: &mut Value, base: &Path) {
+    if let Value::String(s) = v
+        && !s.is_empty()
     {
-        absolutize(logo);
-    }
-    if let Some(t) = m.get_mut("template")
-        && t.as_str().is_some_and(|s| s.ends_with(".typ") || s.contains('/'))
-    {
-        absolutize(t);
-    }
-    let speakers: Vec<&mut Value> = match m.get_mut("speaker") {
-        Some(Value::Sequence(list)) => list.iter_mut().collect(),
-        Some(s) => vec![s],
-        None => vec![],
-    };
-    for s in speakers {
-        if let Value::Mapping(s) = s
-            && let Some(p) = s.get_mut("photo")
-        {
-            absolutize(p);
-        }
+        *s = base.join(&*s).to_string_lossy().to_string();
     }
 }
 
@@ -297,32 +332,6 @@ fn resolve_paths(v: &mut Value, base: &Path) {
 fn inline_stem(e: &Event) -> String {
     let name = e.speakers.first().map(|s| s.name.pick(e.language).to_string()).unwrap_or_default();
     format!("{}-{}", e.time.date, slug(&name))
-}
-
-/// Lower-case letters and digits joined by `-`; titles dropped.
-pub fn slug(name: &str) -> String {
-    let words: Vec<String> = name
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .filter(|w| !crate::event::is_honorific(w))
-        .collect();
-    if words.is_empty() { "talk".into() } else { words.join("-") }
-}
-
-/// Two talks that would write the same file: an error before anything runs.
-fn check_unique(talks: &[Talk]) -> Result<(), Failure> {
-    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut errors = Vec::new();
-    for t in talks {
-        if let Some(first) = seen.insert(&t.stem, &t.label) {
-            errors.push(
-                Diagnostic::new(format!("two talks would both write `{}.pdf`: {first} and {}", t.stem, t.label))
-                    .help("rename one of the files (outputs are named after the talk file)"),
-            );
-        }
-    }
-    if errors.is_empty() { Ok(()) } else { Err(Failure(errors)) }
 }
 
 #[cfg(test)]
@@ -346,14 +355,5 @@ mod tests {
                 "organizer: {name: Org, color: '#222222'}\nlanguage: zh\nhost: [C]\ntime: {timezone: Asia/Shanghai, date: 2024-01-01}"
             )
         );
-    }
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slug("Dr. Yilun Xu"), "yilun-xu");
-        assert_eq!(slug("Prof. Ana-María López"), "ana-maría-lópez");
-        assert_eq!(slug("王亦洲"), "王亦洲");
-        assert_eq!(slug("Weijian Luo 博士"), "weijian-luo");
-        assert_eq!(slug("Dr."), "talk");
     }
 }

@@ -1,16 +1,18 @@
 //! The validated event: every value here has been checked, every path
-//! resolved. Later stages never re-check.
+//! resolved. Later stages never re-check. Pure data: it travels to the
+//! worker process that lays the poster out (where each value was written
+//! stays behind, in `Origin`).
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use jiff::civil::{Date, Time};
+use serde::{Deserialize, Serialize};
 
-use super::positions::{KeyPath, Positions};
-use crate::diag::{Diagnostic, SourceText};
+use super::positions::KeyPath;
+use crate::text::is_han;
 
 /// A language the layouts know how to set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Lang {
     En,
     Zh,
@@ -31,34 +33,8 @@ impl Lang {
     }
 }
 
-/// Titles and honorifics written with a name (`Dr.`, `Prof.`, `博士`, `教授`):
-/// not part of the name for initials and file names.
-pub fn is_honorific(word: &str) -> bool {
-    const HONORIFICS: &[&str] = &[
-        "dr",
-        "prof",
-        "professor",
-        "mr",
-        "ms",
-        "mrs",
-        "sir",
-        "博士",
-        "教授",
-        "副教授",
-        "研究员",
-        "老师",
-        "先生",
-        "女士",
-    ];
-    HONORIFICS.contains(&word.trim_end_matches('.').to_lowercase().as_str())
-}
-
-pub fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
-}
-
 /// Text written once for every language, or per language.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Text {
     Same(String),
     Localized { en: Option<String>, zh: Option<String> },
@@ -90,13 +66,13 @@ impl Text {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Markup {
     Plain,
     Typst,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Speaker {
     /// `speaker` or `speaker[i]`, as written.
     pub path: KeyPath,
@@ -110,14 +86,14 @@ pub struct Speaker {
     pub homepage: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Host {
     /// `host` or `host[i]`, as written.
     pub path: KeyPath,
     pub name: Text,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct When {
     pub date: Date,
     pub start: Time,
@@ -126,7 +102,7 @@ pub struct When {
     pub timezone: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Online {
     pub url: String,
     pub meeting_id: Option<String>,
@@ -134,7 +110,7 @@ pub struct Online {
     pub platform: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Organizer {
     pub name: Text,
     pub logo: Option<PathBuf>,
@@ -144,13 +120,13 @@ pub struct Organizer {
 }
 
 /// Which layout draws the event.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TemplateRef {
     BuiltIn(String),
     File(PathBuf),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {
     pub title: Text,
     pub subtitle: Option<Text>,
@@ -168,70 +144,6 @@ pub struct Event {
     pub markup: Markup,
     pub organizer: Option<Organizer>,
     pub template: Option<TemplateRef>,
-    /// Where the event came from, to point later errors at their line.
-    pub origin: Arc<Origin>,
-}
-
-/// Where an event's values were written: its own file, and for a talk in a
-/// series also the series file's `defaults:` (or its `talks:` entry).
-#[derive(Debug)]
-pub struct Origin {
-    /// Searched in order; the first layer is the talk's own text.
-    pub layers: Vec<Layer>,
-}
-
-/// One file's share of an event: the event's key `k` stands at `prefix.k`.
-#[derive(Debug)]
-pub struct Layer {
-    pub source: SourceText,
-    pub positions: Positions,
-    pub prefix: KeyPath,
-}
-
-impl Origin {
-    /// An event read from one file.
-    pub fn single(source: SourceText, positions: Positions) -> Self {
-        Origin { layers: vec![Layer { source, positions, prefix: KeyPath::root() }] }
-    }
-
-    /// The file an event is named after (its first layer).
-    pub fn file(&self) -> &std::path::Path {
-        &self.layers[0].source.path
-    }
-
-    /// The layer and span where `path` (or its nearest written parent) stands.
-    fn locate(&self, path: &KeyPath, key: bool) -> Option<(&Layer, std::ops::Range<usize>)> {
-        let mut p = path.clone();
-        loop {
-            for layer in &self.layers {
-                let full = layer.prefix.join(&p);
-                let found = if key { layer.positions.key(&full) } else { layer.positions.value(&full) };
-                if let Some(span) = found {
-                    return Some((layer, span));
-                }
-            }
-            p.0.pop()?;
-        }
-    }
-
-    fn diagnostic(&self, path: &KeyPath, message: impl Into<String>, key: bool) -> Diagnostic {
-        let d = Diagnostic::new(message);
-        let d = if path.is_root() { d } else { d.key(path.to_string()) };
-        match self.locate(path, key).or_else(|| self.locate(path, false)) {
-            Some((layer, span)) => d.at(&layer.source, span),
-            None => d.in_file(self.file()),
-        }
-    }
-
-    /// An error about the value at `path`, pointing at its line.
-    pub fn error(&self, path: &KeyPath, message: impl Into<String>) -> Diagnostic {
-        self.diagnostic(path, message, false)
-    }
-
-    /// An error about the key itself (unknown key), pointing at the key.
-    pub fn key_error(&self, path: &KeyPath, message: impl Into<String>) -> Diagnostic {
-        self.diagnostic(path, message, true)
-    }
 }
 
 /// Every text field of an event with its key path: for checks that look at

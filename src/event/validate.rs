@@ -3,25 +3,17 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use jiff::civil::{Date, Time};
 use serde_yaml::Value;
 
 use super::dates::days_in_month;
 use super::model::*;
+use super::origin::Origin;
 use super::positions::KeyPath;
 use crate::diag::{Diagnostic, Failure};
-
-/// Built-in layouts, by the name `template:` and `--template` take.
-pub const BUILT_IN_TEMPLATES: &[&str] = &["flyer", "card", "screen"];
-
-/// One line about each built-in layout, for `talkposter templates`.
-pub const BUILT_IN_DESCRIPTIONS: &[(&str, &str)] = &[
-    ("flyer", "A4 portrait flyer with abstract and biography (default); PNG 1240×1754 px"),
-    ("card", "square social-media post: title, speakers, time, place, QR codes; PNG 1080×1080 px"),
-    ("screen", "16:9 lobby display: title, speakers, time, place, QR codes; PNG 1920×1080 px"),
-];
+use crate::limits::MAX_TEXT_CHARS;
+use crate::{files, templates};
 
 const TOP_KEYS: &[&str] = &[
     "title",
@@ -50,8 +42,8 @@ const LANG_KEYS: &[&str] = &["en", "zh"];
 
 /// Checks `value` (the parsed event file) and builds the event. Relative
 /// paths resolve against `base_dir`.
-pub fn validate(value: &Value, origin: Arc<Origin>, base_dir: &Path) -> Result<Event, Failure> {
-    let mut c = Check { origin: &origin, base_dir, errors: Vec::new() };
+pub fn validate(value: &Value, origin: &Origin, base_dir: &Path) -> Result<Event, Failure> {
+    let mut c = Check { origin, base_dir, errors: Vec::new() };
     let root = KeyPath::root();
     match c.event(value, &root) {
         Some(e) if c.errors.is_empty() => Ok(e),
@@ -65,7 +57,7 @@ pub fn validate(value: &Value, origin: Arc<Origin>, base_dir: &Path) -> Result<E
 }
 
 struct Check<'a> {
-    origin: &'a Arc<Origin>,
+    origin: &'a Origin,
     base_dir: &'a Path,
     errors: Vec<Diagnostic>,
 }
@@ -171,7 +163,6 @@ impl Check<'_> {
             markup,
             organizer,
             template,
-            origin: self.origin.clone(),
         })
     }
 
@@ -295,6 +286,14 @@ impl Check<'_> {
         };
         if s.is_empty() {
             self.error(path, "is empty", Some("write the text, or remove the key".into()));
+            return None;
+        }
+        if s.len() > MAX_TEXT_CHARS && s.chars().count() > MAX_TEXT_CHARS {
+            self.error(
+                path,
+                format!("is {} characters long, over the limit of {MAX_TEXT_CHARS} for one text", s.chars().count()),
+                Some("a poster holds about 600 words (some 4,000 characters): shorten it to that".into()),
+            );
             return None;
         }
         Some(s)
@@ -553,21 +552,28 @@ impl Check<'_> {
         }
     }
 
-    /// A file path, relative to the event file; it must exist.
+    /// A file path, relative to the event file: an existing ordinary file.
     fn file(&mut self, v: &Value, path: &KeyPath) -> Option<std::path::PathBuf> {
         let s = self.string(v, path)?;
         let full = self.base_dir.join(&s);
-        if full.is_file() {
-            return Some(full);
+        match files::check_file(&full) {
+            Ok(()) => Some(full),
+            Err(files::Unusable::Missing) => {
+                let folder = self.base_dir.display();
+                let help =
+                    format!("a path is read relative to the folder of the file it is written in, here `{folder}`");
+                self.error(path, format!("file `{s}` not found"), Some(help));
+                None
+            }
+            Err(files::Unusable::Other(d)) => {
+                let message = match d.message.strip_prefix("it ") {
+                    Some(rest) => format!("`{s}` {rest}"),
+                    None => format!("`{s}`: {}", d.message),
+                };
+                self.error(path, message, d.help.into_iter().next());
+                None
+            }
         }
-        if full.is_dir() {
-            self.error(path, format!("`{s}` is a folder, not a file"), Some("name the file inside it".into()));
-            return None;
-        }
-        let folder = display_dir(self.base_dir);
-        let help = format!("a path is read relative to the folder of the file it is written in, here `{folder}`");
-        self.error(path, format!("file `{s}` not found"), Some(help));
-        None
     }
 
     fn organizer(&mut self, v: &Value, path: &KeyPath) -> Option<Organizer> {
@@ -607,7 +613,7 @@ impl Check<'_> {
 
     fn template(&mut self, v: &Value, path: &KeyPath) -> Option<TemplateRef> {
         let s = self.string(v, path)?;
-        match resolve_template(&s, self.base_dir) {
+        match templates::resolve(&s, self.base_dir) {
             Ok(t) => Some(t),
             Err((message, help)) => {
                 self.error(path, message, Some(help));
@@ -617,33 +623,25 @@ impl Check<'_> {
     }
 }
 
-/// The one rule for `template:` and `--template`: a built-in layout's name,
-/// or an existing `.typ` file relative to `base`. An error is (message, help).
-pub fn resolve_template(name: &str, base: &Path) -> Result<TemplateRef, (String, String)> {
-    if BUILT_IN_TEMPLATES.contains(&name) {
-        return Ok(TemplateRef::BuiltIn(name.to_string()));
+/// The values of an event (as YAML) that are file paths, relative to the
+/// file they are written in: each speaker's `photo`, the organizer's `logo`,
+/// and `template` when it names a file rather than a built-in layout. The
+/// checks above read exactly these with `Check::file` and `templates::resolve`.
+pub fn file_paths(event: &mut Value) -> Vec<&mut Value> {
+    let mut out = Vec::new();
+    let Value::Mapping(m) = event else { return out };
+    for (k, v) in m.iter_mut() {
+        match (k.as_str(), v) {
+            (Some("organizer"), Value::Mapping(o)) => out.extend(o.get_mut("logo")),
+            (Some("template"), v) if v.as_str().is_some_and(|s| !templates::is_builtin(s)) => out.push(v),
+            (Some("speaker"), Value::Sequence(list)) => {
+                out.extend(list.iter_mut().filter_map(|s| s.as_mapping_mut()?.get_mut("photo")))
+            }
+            (Some("speaker"), Value::Mapping(s)) => out.extend(s.get_mut("photo")),
+            _ => {}
+        }
     }
-    let path = base.join(name);
-    if path.is_file() {
-        return Ok(TemplateRef::File(path));
-    }
-    let looks_like_path = name.ends_with(".typ") || name.contains('/') || name.contains('\\');
-    if path.is_dir() {
-        Err((format!("`{name}` is a folder, not a file"), "name the .typ file inside it".into()))
-    } else if looks_like_path {
-        Err((format!("file `{name}` not found"), format!("the path is read relative to `{}`", display_dir(base))))
-    } else {
-        let help = match nearest(name, BUILT_IN_TEMPLATES) {
-            Some(n) => format!("did you mean `{n}`? Built-in layouts: {}", BUILT_IN_TEMPLATES.join(", ")),
-            None => format!("built-in layouts: {}; or give a path to a .typ file", BUILT_IN_TEMPLATES.join(", ")),
-        };
-        Err((format!("`{name}` is not a built-in layout"), help))
-    }
-}
-
-fn display_dir(dir: &Path) -> String {
-    let s = dir.display().to_string();
-    if s.is_empty() { ".".into() } else { s }
+    out
 }
 
 /// The closest of `options` to `word`, if it is close enough to be a typo.

@@ -132,8 +132,8 @@ fn defaults_merge_maps_replace_lists_and_the_talk_wins() {
         ("b.yaml", TALK),
     ]);
     let talks = series::collect(&[dir.path().to_path_buf()]).unwrap();
-    let a = talks.iter().find(|t| t.stem == "a").unwrap().event.as_ref().unwrap();
-    let b = talks.iter().find(|t| t.stem == "b").unwrap().event.as_ref().unwrap();
+    let a = talks.iter().find(|t| t.stem == "a").unwrap().checked.as_ref().map(|c| &c.event).unwrap();
+    let b = talks.iter().find(|t| t.stem == "b").unwrap().checked.as_ref().map(|c| &c.event).unwrap();
     let org = a.organizer.as_ref().unwrap();
     assert_eq!(org.color.as_deref(), Some("#654321"), "the talk wins inside a merged map");
     assert_eq!(org.name, Text::Same("Org".into()), "keys the talk leaves out come from the defaults");
@@ -169,20 +169,23 @@ fn paths_in_a_talk_resolve_against_the_talk() {
     std::fs::write(dir.path().join("talks/talk.yaml"), TALK.replace("{name: Dr. X}", "{name: Dr. X, photo: me.png}"))
         .unwrap();
     let talks = series::collect(&[dir.path().join("lists/series.yaml")]).unwrap();
-    let e = talks[0].event.as_ref().unwrap_or_else(|f| panic!("{f}"));
+    let e = talks[0].checked.as_ref().map(|c| &c.event).unwrap_or_else(|f| panic!("{f}"));
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap();
     assert_eq!(canon(e.speakers[0].photo.as_ref().unwrap()), canon(&dir.path().join("talks/me.png")));
     assert_eq!(canon(e.organizer.as_ref().unwrap().logo.as_ref().unwrap()), canon(&dir.path().join("brand/logo.svg")));
 }
 
 #[test]
-fn duplicate_output_names_are_refused_before_rendering() {
-    let (one, two) = (series_dir(&[("talk.yaml", TALK)]), series_dir(&[("talk.yaml", TALK)]));
+fn a_duplicate_output_name_fails_the_later_talk_only() {
+    let (one, two) = (series_dir(&[("talk.yaml", TALK)]), series_dir(&[("Talk.yaml", TALK)]));
     let out = tempfile::tempdir().unwrap();
-    let o = batch(&[s(one.path()), s(two.path()), "-o", s(&out.path().join("o"))]);
+    let o = batch(&[s(one.path()), s(two.path()), "-o", s(out.path())]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("two talks would both write `talk.pdf`"), "{}", stderr(&o));
-    assert!(!out.path().join("o").exists(), "nothing rendered");
+    assert!(stdout(&o).contains("1 rendered, 0 up to date, 1 failed"), "{}", stdout(&o));
+    let first = one.path().join("talk.yaml");
+    let expected = format!("this talk would write `Talk.pdf`, the name {} already writes to", first.display());
+    assert!(stderr(&o).contains(&expected), "{}", stderr(&o));
+    assert!(files(out.path()).contains(&"talk.pdf".to_string()), "the first talk is rendered");
 }
 
 #[test]

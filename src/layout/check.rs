@@ -2,24 +2,34 @@
 //! report an overflowing fixed-height box or a character no font has
 //! (../shared/typst-facts.md §2, §4), so we look for both ourselves.
 
+use serde::{Deserialize, Serialize};
 use typst::foundations::{Label, Selector, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
-/// What is wrong with a laid-out poster.
-#[derive(Debug, Clone, PartialEq)]
+use crate::diag::Diagnostic;
+use crate::event::positions::KeyPath;
+
+/// What is wrong with a laid-out poster, said in terms of the event's fields
+/// (`explain` turns each into a message at the line the field is written).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Problem {
     /// More than one page.
     Pages(usize),
-    /// `fields` do not fit their box even at the smallest size; the content
-    /// needs `need` times the room there is.
-    Overflow { fields: Vec<String>, need: f64 },
+    /// `fields` do not fit their box even at the smallest size the layout
+    /// allows (`min_pt`); the content needs `need` times the room there is.
+    Overflow { fields: Vec<String>, need: f64, min_pt: Option<f64> },
     /// Characters no bundled or available font can draw.
     MissingGlyphs(Vec<char>),
     /// Text drawn (partly) outside the page: `text` is its start.
     OffPage(String),
+    /// The Typst markup of a field (`markup: typst`) does not compile.
+    Markup { field: KeyPath, message: String, hints: Vec<String> },
+    /// Anything else, already said in full: an error in a custom template,
+    /// a page too large to render.
+    Other(Diagnostic),
 }
 
 /// Every problem found, in the order a user should fix them.
@@ -73,12 +83,15 @@ fn overflow_reports(doc: &PagedDocument) -> Vec<Problem> {
                 Value::Array(a) => a.iter().filter_map(|x| x.clone().cast::<String>().ok()).collect(),
                 _ => Vec::new(),
             };
-            let need = match d.get("need").ok()? {
-                Value::Float(f) => *f,
-                Value::Int(i) => *i as f64,
-                _ => 1.0,
+            let number = |v: &Value| match v {
+                Value::Float(f) => Some(*f),
+                Value::Int(i) => Some(*i as f64),
+                Value::Length(l) => Some(l.abs.to_pt()),
+                _ => None,
             };
-            Some(Problem::Overflow { fields, need })
+            let need = d.get("need").ok().and_then(number).unwrap_or(1.0);
+            let min_pt = d.get("min").ok().and_then(number);
+            Some(Problem::Overflow { fields, need, min_pt })
         })
         .collect()
 }

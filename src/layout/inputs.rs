@@ -3,27 +3,16 @@
 
 use typst::foundations::{Array, Bytes, Dict, IntoValue, Str, Value};
 
-use crate::assets::Picture;
+use crate::assets::{Assets, Picture, Qr};
 use crate::event::dates;
-use crate::event::{Event, Lang, Markup, Text, is_han, is_honorific};
+use crate::event::{Event, Lang, Markup, Text};
+use crate::text::{initials, join_lines, paragraphs};
 
 /// Version of the data layout templates receive, for custom templates.
 pub const SCHEMA: i64 = 1;
 
 /// The default accent: the deep red of the CFCS posters.
 pub const DEFAULT_COLOR: &str = "#94070A";
-
-/// The files and codes the event needs, already prepared.
-#[derive(Debug, Default)]
-pub struct Assets {
-    /// One per speaker, in order.
-    pub photos: Vec<Option<Picture>>,
-    pub logo: Option<Picture>,
-    /// QR code (PNG, one pixel per module) for `online.url`.
-    pub online_qr: Option<Vec<u8>>,
-    /// QR code (PNG, one pixel per module) for `registration`.
-    pub registration_qr: Option<Vec<u8>>,
-}
 
 /// A Typst dictionary from `(key, value)` pairs.
 pub fn dict<const N: usize>(entries: [(&str, Value); N]) -> Value {
@@ -59,48 +48,6 @@ fn long(t: &Text, main: Lang) -> Value {
             })
             .collect::<Array>(),
     )
-}
-
-/// Splits at blank lines; the lines of a paragraph are joined.
-pub fn paragraphs(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    for line in s.lines() {
-        if line.trim().is_empty() {
-            if !current.is_empty() {
-                out.push(join_lines(&current.join("\n")));
-                current.clear();
-            }
-        } else {
-            current.push(line.trim());
-        }
-    }
-    if !current.is_empty() {
-        out.push(join_lines(&current.join("\n")));
-    }
-    out
-}
-
-/// Joins hard-wrapped lines: with a space between Latin words, with nothing
-/// between Chinese characters (a space there would show).
-pub fn join_lines(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for (i, line) in s.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
-        if i > 0 {
-            let prev = out.chars().last().unwrap_or(' ');
-            let next = line.chars().next().unwrap_or(' ');
-            if !(is_wide(prev) || is_wide(next)) {
-                out.push(' ');
-            }
-        }
-        out.push_str(line);
-    }
-    out
-}
-
-/// Han characters and full-width CJK punctuation.
-fn is_wide(c: char) -> bool {
-    is_han(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF)
 }
 
 struct Labels {
@@ -142,25 +89,6 @@ fn labels(lang: Lang) -> Labels {
     }
 }
 
-/// Initials for a monogram: `Dr. Yilun Xu` → `YX`; `王亦洲 教授` → `王`;
-/// `Weijian Luo 博士` → `WL`. Titles and degrees are not part of a name.
-pub fn initials(name: &str) -> String {
-    // `Weijian Luo, PhD`: degrees after a comma are not part of the name.
-    let name = name.split(',').next().unwrap_or(name);
-    let words: Vec<&str> = name.split_whitespace().filter(|w| !is_honorific(w)).collect();
-    let latin: Vec<&str> =
-        words.iter().copied().filter(|w| w.chars().next().is_some_and(|c| c.is_alphabetic() && !is_han(c))).collect();
-    if latin.is_empty() {
-        // A Chinese name: its first character, the family name.
-        return words.iter().flat_map(|w| w.chars()).find(|c| is_han(*c)).map(String::from).unwrap_or_default();
-    }
-    let mut out = String::new();
-    for w in [latin.first(), latin.last()].into_iter().flatten().take(if latin.len() > 1 { 2 } else { 1 }) {
-        out.extend(w.chars().next().map(|c| c.to_uppercase().to_string()));
-    }
-    out
-}
-
 fn rgb(hex: &str) -> [f64; 3] {
     let c = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0) as f64 / 255.0;
     [c(1), c(3), c(5)]
@@ -195,7 +123,17 @@ pub fn ink_color(hex: &str) -> String {
 }
 
 fn picture(p: &Picture) -> Value {
-    dict([("data", Bytes::new(p.bytes.clone()).into_value()), ("format", string(p.format))])
+    dict([("data", Bytes::new(p.bytes.clone()).into_value()), ("format", string(p.format.typst_name()))])
+}
+
+/// A QR code with its caption (the platform's name, `Register` / `报名`).
+fn qr_code(caption: &str, url: &str, qr: &Qr) -> Value {
+    dict([
+        ("caption", string(caption)),
+        ("url", string(url)),
+        ("image", Bytes::new(qr.png.clone()).into_value()),
+        ("modules", i64::from(qr.modules).into_value()),
+    ])
 }
 
 /// Fields whose text fills the flexible part of a layout, for overflow messages.
@@ -224,7 +162,7 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let photo = assets.photos.get(i).and_then(Option::as_ref);
+            let photo = assets.photos.get(i).and_then(Option::as_deref);
             dict([
                 ("name", versions(&s.name, main)),
                 ("affiliation", opt(s.affiliation.as_ref(), |t| versions(t, main))),
@@ -265,7 +203,7 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
     let organizer = e.organizer.as_ref().map(|o| {
         dict([
             ("name", versions(&o.name, main)),
-            ("logo", opt(assets.logo.as_ref(), picture)),
+            ("logo", opt(assets.logo.as_deref(), picture)),
             ("url", opt(o.url.as_deref(), string)),
         ])
     });
@@ -282,26 +220,12 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
     let authors: Array = e.speakers.iter().map(|s| string(s.name.pick(main))).collect();
     let meta = dict([("title", string(&join_lines(e.title.pick(main)))), ("authors", Value::Array(authors))]);
     let fit_fields: Array = flexible_fields(e).iter().map(|f| string(f)).collect();
-    // QR codes with a short caption: the platform's name, `Register` / `报名`.
     let mut qr = Array::new();
-    // Modules across (quiet zone included): layouts size dense codes up.
-    let modules = |png: &[u8]| image::load_from_memory(png).map_or(0, |i| i64::from(i.width())).into_value();
-    if let (Some(o), Some(png)) = (&e.online, &assets.online_qr) {
-        let caption = o.platform.as_deref().unwrap_or(l.online);
-        qr.push(dict([
-            ("caption", string(caption)),
-            ("url", string(&o.url)),
-            ("image", Bytes::new(png.clone()).into_value()),
-            ("modules", modules(png)),
-        ]));
+    if let (Some(o), Some(code)) = (&e.online, &assets.online_qr) {
+        qr.push(qr_code(o.platform.as_deref().unwrap_or(l.online), &o.url, code));
     }
-    if let (Some(url), Some(png)) = (&e.registration, &assets.registration_qr) {
-        qr.push(dict([
-            ("caption", string(l.registration)),
-            ("url", string(url)),
-            ("image", Bytes::new(png.clone()).into_value()),
-            ("modules", modules(png)),
-        ]));
+    if let (Some(url), Some(code)) = (&e.registration, &assets.registration_qr) {
+        qr.push(qr_code(l.registration, url, code));
     }
 
     let top = [
@@ -335,29 +259,6 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paragraphs_split_at_blank_lines_and_join_lines() {
-        let s = "First line\nsecond line.\n\n  \nNext   paragraph.\n";
-        assert_eq!(paragraphs(s), vec!["First line second line.", "Next   paragraph."]);
-    }
-
-    #[test]
-    fn chinese_lines_join_without_space() {
-        assert_eq!(join_lines("他的研究\n方向是生成模型。\nHe works"), "他的研究方向是生成模型。He works");
-        assert_eq!(join_lines("diffusion\nmodels"), "diffusion models");
-    }
-
-    #[test]
-    fn monogram_initials() {
-        assert_eq!(initials("Dr. Yilun Xu"), "YX");
-        assert_eq!(initials("Prof. Yang Song"), "YS");
-        assert_eq!(initials("Weijian Luo, PhD"), "WL");
-        assert_eq!(initials("王亦洲 教授"), "王");
-        assert_eq!(initials("Plato"), "P");
-        assert_eq!(initials("Weijian Luo 博士"), "WL");
-        assert_eq!(initials("教授 李明"), "李");
-    }
 
     #[test]
     fn band_text_contrasts_with_the_colour() {

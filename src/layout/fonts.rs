@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use typst::foundations::Bytes;
 use typst::text::Font;
 
-use crate::diag::{Diagnostic, Failure};
+use crate::diag::Diagnostic;
+use crate::limits::MAX_FONT_FILE_BYTES;
 
 /// The faces bundled in the binary, so posters look the same everywhere.
 /// They come first in the engine's font book, so they win over any system
@@ -32,33 +33,50 @@ pub struct FontSources {
 }
 
 /// Every face, bundled first, then `--font-path` folders, then the system.
-pub fn load(sources: &FontSources) -> Result<Vec<Font>, Failure> {
+pub fn load(sources: &FontSources) -> Result<Vec<Font>, Diagnostic> {
     let mut fonts: Vec<Font> = BUNDLED.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect();
-    let mut db = fontdb::Database::new();
+    let mut files = BTreeSet::new();
     for dir in &sources.dirs {
-        if !dir.is_dir() {
-            return Err(Diagnostic::new(format!("the font folder `{}` does not exist", dir.display()))
-                .help("give --font-path a folder that holds .ttf, .otf or .ttc files")
-                .into());
-        }
-        db.load_fonts_dir(dir);
+        files.extend(font_files(dir)?);
     }
     if sources.system {
+        let mut db = fontdb::Database::new();
         db.load_system_fonts();
-    }
-    let files: BTreeSet<PathBuf> = db
-        .faces()
-        .filter_map(|face| match &face.source {
+        files.extend(db.faces().filter_map(|face| match &face.source {
             fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => Some(p.clone()),
             fontdb::Source::Binary(_) => None,
-        })
-        .collect();
+        }));
+    }
     for file in files {
         if let Some(data) = map_file(&file) {
             fonts.extend(Font::iter(data));
         }
     }
     Ok(fonts)
+}
+
+/// The font files under a `--font-path` folder: ordinary files (links
+/// followed, loops skipped) with a font's extension, within the size limit.
+pub fn font_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    if !dir.is_dir() {
+        return Err(Diagnostic::new(format!("the font folder `{}` does not exist", dir.display()))
+            .help("give --font-path a folder that holds .ttf, .otf or .ttc files"));
+    }
+    let is_font = |p: &Path| {
+        p.extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| ["ttf", "otf", "ttc", "otc"].iter().any(|e| x.eq_ignore_ascii_case(e)))
+    };
+    let files = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && is_font(e.path()))
+        .filter(|e| e.metadata().is_ok_and(|m| m.len() <= MAX_FONT_FILE_BYTES))
+        .map(|e| e.into_path())
+        .collect();
+    Ok(files)
 }
 
 /// Maps a font file into memory: only the pages Typst touches are read.

@@ -1,0 +1,304 @@
+//! From a file on disk to a YAML value with the positions of its keys: read
+//! (ordinary files only, within a size limit; UTF-8 or UTF-16), then parse
+//! once, refusing a file whose aliases would expand past a limit before any
+//! of it is expanded.
+
+use std::cell::Cell;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::de::{self, DeserializeSeed, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
+use serde_yaml::value::{Tag, TaggedValue};
+use serde_yaml::{Mapping, Value};
+
+use super::positions::Positions;
+use crate::diag::{Diagnostic, Failure, SourceText};
+use crate::files;
+use crate::limits::{self, MAX_YAML_EXPANDED_BYTES};
+
+/// A parsed YAML file: its text, its value and where each key stands.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub source: Arc<SourceText>,
+    pub value: Value,
+    pub positions: Arc<Positions>,
+}
+
+/// Reads a text file of at most `limit` bytes; `what` names the kind of
+/// file for the message.
+pub fn read_source(path: &Path, limit: u64, what: &str) -> Result<SourceText, Failure> {
+    let bytes = files::read_limited(path, limit, what).map_err(|d| d.in_file(path))?;
+    // Windows editors save "Unicode" as UTF-16 with a byte-order mark.
+    let utf16 = |b: &[u8], le: bool| {
+        let units: Vec<u16> = b
+            .chunks_exact(2)
+            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .collect();
+        String::from_utf16(&units).ok()
+    };
+    let decoded = match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, true),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, false),
+        _ => None,
+    };
+    if let Some(text) = decoded {
+        return Ok(SourceText { path: path.to_path_buf(), text: text.into() });
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::new(format!(
+            "the file is not UTF-8 text (invalid byte at position {})",
+            e.utf8_error().valid_up_to()
+        ))
+        .in_file(path)
+        .help("save the file as UTF-8 (in most editors: Save As → Encoding → UTF-8)")
+    })?;
+    let text = text.strip_prefix('\u{FEFF}').map(str::to_string).unwrap_or(text);
+    Ok(SourceText { path: path.to_path_buf(), text: text.into() })
+}
+
+/// Reads and parses a YAML file.
+pub fn load(path: &Path, limit: u64, what: &str) -> Result<Document, Failure> {
+    parse(read_source(path, limit, what)?)
+}
+
+/// Parses YAML text. Syntax errors point at their line.
+pub fn parse(source: SourceText) -> Result<Document, Failure> {
+    let value = parse_value(&source)?;
+    let positions = Positions::index(&source.text);
+    Ok(Document { source: Arc::new(source), value, positions: Arc::new(positions) })
+}
+
+fn parse_value(source: &SourceText) -> Result<Value, Failure> {
+    let budget = Budget { left: Cell::new(MAX_YAML_EXPANDED_BYTES) };
+    let mut documents = serde_yaml::Deserializer::from_str(&source.text);
+    let first = documents.next().map_or(Ok(Value::Null), |doc| BudgetedValue(&budget).deserialize(doc));
+    let mut value =
+        first.map_err(|e| if budget.left.get() == 0 { expansion_error(source) } else { syntax_error(source, &e) })?;
+    if documents.next().is_some() {
+        let at = source.text.find("\n---").map_or(0, |i| i + 1);
+        let end = (at + 3).min(source.text.len());
+        return Err(Diagnostic::new("the file holds more than one YAML document (a line `---` starts another)")
+            .at(source, at..end)
+            .help("one file holds one talk: remove the `---` line, or put each talk in its own file")
+            .into());
+    }
+    value.apply_merge().ok();
+    Ok(value)
+}
+
+fn syntax_error(source: &SourceText, e: &serde_yaml::Error) -> Diagnostic {
+    let message = e.to_string();
+    // serde_yaml appends " at line L column C"; the snippet shows that.
+    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+    let d = Diagnostic::new(format!("this is not valid YAML: {message}"));
+    let d = match e.location() {
+        Some(loc) => {
+            let start = loc.index().min(source.text.len());
+            let end = (start + 1).min(source.text.len());
+            d.at(source, start..end)
+        }
+        None => d.in_file(&source.path),
+    };
+    d.help(yaml_hint(&message))
+}
+
+fn expansion_error(source: &SourceText) -> Diagnostic {
+    // Point at the first alias: the `*name` that repeats a value.
+    let at = source.text.find(|c| c == '*').unwrap_or(0);
+    let end = source.text[at..].find(|c: char| c.is_whitespace() || c == ',' || c == ']').map_or(at + 1, |n| at + n);
+    Diagnostic::new(format!(
+        "the aliases (`*name`) in this file repeat their values to more than {} of text",
+        limits::bytes(MAX_YAML_EXPANDED_BYTES)
+    ))
+    .at(source, at..end.max(at + 1).min(source.text.len()))
+    .help("an alias repeats what `&name` marks; write the text out where it is needed, or mark less with `&name`")
+}
+
+fn yaml_hint(message: &str) -> String {
+    if message.contains("duplicate entry") {
+        "each key may appear only once in a map: remove or rename the repeated one".into()
+    } else if message.contains("tab") {
+        "indent with spaces, not tabs".into()
+    } else if message.contains("mapping values are not allowed") {
+        "a value containing `: ` must be put in quotes".into()
+    } else {
+        "check the indentation and quoting around this line; text with `: ` or a leading `#`, `*`, `&`, `@` needs quotes".into()
+    }
+}
+
+/// What is left of the text a document may expand to. serde_yaml replays an
+/// anchor's events for every alias, so counting what the visitor is given
+/// counts the expanded text, and stopping at zero stops before it exists.
+struct Budget {
+    left: Cell<u64>,
+}
+
+impl Budget {
+    fn spend<E: de::Error>(&self, n: usize) -> Result<(), E> {
+        // Every node costs a little, so a million empty aliases are counted too.
+        let cost = n as u64 + 8;
+        match self.left.get().checked_sub(cost) {
+            Some(left) => {
+                self.left.set(left);
+                Ok(())
+            }
+            None => {
+                self.left.set(0);
+                Err(E::custom("the file expands past the limit"))
+            }
+        }
+    }
+}
+
+/// serde_yaml's `Value`, built under a budget (the same shapes as
+/// `Value::deserialize`, tags and duplicate keys included).
+#[derive(Clone, Copy)]
+struct BudgetedValue<'b>(&'b Budget);
+
+impl<'de> DeserializeSeed<'de> for BudgetedValue<'_> {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BudgetedValue<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
+        self.0.spend(0)?;
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<Value, E> {
+        self.0.spend(0)?;
+        Ok(Value::Number(i.into()))
+    }
+
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<Value, E> {
+        self.0.spend(0)?;
+        Ok(Value::Number(u.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
+        self.0.spend(0)?;
+        Ok(Value::Number(f.into()))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        self.0.spend(s.len())?;
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
+        self.0.spend(s.len())?;
+        Ok(Value::String(s))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.0.spend(0)?;
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        self.visit_unit()
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.0.spend(0)?;
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(self)? {
+            out.push(v);
+        }
+        Ok(Value::Sequence(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.0.spend(0)?;
+        let mut out = Mapping::new();
+        while let Some(key) = map.next_key_seed(self)? {
+            let value = map.next_value_seed(self)?;
+            if out.contains_key(&key) {
+                return Err(de::Error::custom(duplicate_key(&key)));
+            }
+            out.insert(key, value);
+        }
+        Ok(Value::Mapping(out))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        let (tag, contents): (String, _) = data.variant()?;
+        self.0.spend(tag.len())?;
+        let value = contents.newtype_variant_seed(self)?;
+        Ok(Value::Tagged(Box::new(TaggedValue { tag: Tag::new(tag), value })))
+    }
+}
+
+/// serde_yaml's own wording, which `yaml_hint` recognises.
+fn duplicate_key(key: &Value) -> String {
+    match key {
+        Value::Null => "duplicate entry with null key".into(),
+        Value::Bool(b) => format!("duplicate entry with key `{b}`"),
+        Value::Number(n) => format!("duplicate entry with key {n}"),
+        Value::String(s) => format!("duplicate entry with key {s:?}"),
+        _ => "duplicate entry in YAML map".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<Value, Failure> {
+        parse(SourceText { path: "t.yaml".into(), text: text.into() }).map(|d| d.value)
+    }
+
+    #[test]
+    fn values_are_what_serde_yaml_makes() {
+        let text = "a: 1\nb: [x, 2.5, true, null]\nc: {d: &v e}\nf: *v\ng: !tag 3\n<<: {h: i}\n";
+        let mut expected: Value = serde_yaml::from_str(text).unwrap();
+        expected.apply_merge().unwrap();
+        assert_eq!(parse_text(text).unwrap(), expected);
+    }
+
+    #[test]
+    fn duplicate_keys_keep_serde_yaml_wording() {
+        let e = parse_text("title: a\ntitle: b\n").unwrap_err();
+        assert!(e.0[0].message.contains("duplicate entry with key \"title\""), "{e}");
+        assert!(e.0[0].help[0].contains("only once"), "{e}");
+    }
+
+    #[test]
+    fn aliases_that_expand_past_the_limit_are_refused_before_they_expand() {
+        let big = "x".repeat(1 << 20);
+        let aliases = vec!["*a"; 2000].join(", ");
+        let text = format!("title: &a {big}\nbio: [{aliases}]\n");
+        let e = parse_text(&text).unwrap_err();
+        assert!(e.0[0].message.contains("repeat their values to more than 8 MB"), "{e}");
+        assert_eq!(e.0[0].location().unwrap(), "t.yaml:2:7");
+        // The billion laughs: ten aliases of ten aliases of ... of a short string.
+        let mut laughs = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (prev, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+            laughs += &format!("{name}: &{name} [{}]\n", vec![format!("*{prev}"); 10].join(", "));
+        }
+        assert!(parse_text(&laughs).is_err());
+        // A few aliases are fine.
+        assert!(parse_text("a: &x {en: Hi}\nb: *x\nc: *x\n").is_ok());
+    }
+
+    #[test]
+    fn a_second_document_is_named() {
+        let e = parse_text("title: a\n---\ntitle: b\n").unwrap_err();
+        assert!(e.0[0].message.contains("more than one YAML document"), "{e}");
+    }
+}

@@ -1,0 +1,216 @@
+//! The Typst engine: built once per process (per template folder), with the
+//! built-in templates and the fonts in memory. Plays typst-cli's `world.rs`.
+//! Each compilation records the files of the template's folder it read, so
+//! a batch knows exactly what a poster depends on.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use typst::diag::{FileResult, Severity, SourceDiagnostic, Warned};
+use typst::foundations::{Bytes, Datetime, Dict};
+use typst::syntax::{DiagSpanKind, FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, World, WorldExt};
+use typst_as_lib::typst_kit_options::TypstKitFontOptions;
+use typst_as_lib::{TypstEngine, TypstTemplateCollection, TypstWorld};
+use typst_layout::PagedDocument;
+
+use super::resolver::TemplateFolder;
+use crate::diag::{Diagnostic, SourceText};
+use crate::templates;
+
+/// How many compilations a cached layout result may go unused before it is
+/// dropped: keeps memory flat in a batch while reusing work between talks.
+const CACHE_MAX_AGE: usize = 10;
+
+pub struct Engine {
+    typst: TypstEngine<TypstTemplateCollection>,
+    /// A custom template's folder: its files are read from here.
+    folder: Option<Arc<TemplateFolder>>,
+}
+
+/// A laid-out document, what Typst warned about, and the files of the
+/// template's folder it read (path, blake3 of the bytes read).
+pub struct Compiled {
+    pub document: PagedDocument,
+    pub warnings: Vec<Diagnostic>,
+    pub read: Vec<(PathBuf, String)>,
+}
+
+impl Engine {
+    /// An engine with the built-in templates; `root` adds a custom template's
+    /// folder, read from disk.
+    pub fn new(fonts: Vec<Font>, root: Option<&Path>) -> Result<Self, Diagnostic> {
+        let mut builder = TypstEngine::builder()
+            .fonts(fonts)
+            // Typst's own embedded faces (math, monospace) after ours.
+            .search_fonts_with(TypstKitFontOptions::new().include_system_fonts(false).include_embedded_fonts(true))
+            .comemo_evict_max_age(None)
+            .with_static_source_file_resolver(templates::sources().into_iter().map(|(path, source)| {
+                Source::new(file_id(&path).expect("built-in paths are valid"), source.to_string())
+            }));
+        let folder = match root {
+            Some(root) => {
+                let folder = TemplateFolder::new(root).map_err(|e| {
+                    Diagnostic::new(format!("cannot open the template's folder: {}", crate::files::io_reason(&e)))
+                        .in_file(root)
+                })?;
+                let folder = Arc::new(folder);
+                builder = builder.add_file_resolver(SharedFolder(folder.clone()));
+                Some(folder)
+            }
+            None => None,
+        };
+        Ok(Engine { typst: builder.build(), folder })
+    }
+
+    /// Compiles `main` (a path inside the engine, such as
+    /// `/talkposter/flyer.typ`) with `inputs` as `sys.inputs`. Errors come
+    /// back located in their file.
+    pub fn compile(&self, main: &str, inputs: Dict) -> Result<Compiled, Vec<Diagnostic>> {
+        let main = file_id(main)?;
+        let world = self
+            .typst
+            .world_builder(main)
+            .with_inputs(inputs)
+            .build()
+            .map_err(|e| vec![Diagnostic::new(format!("the layout engine could not start: {e}"))])?;
+        let world = Recording { inner: world, read: Mutex::default() };
+        let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+        typst::comemo::evict(CACHE_MAX_AGE);
+        match output {
+            Ok(document) => {
+                let warnings = self.convert(&world, &warnings);
+                Ok(Compiled { document, warnings, read: self.files_read(&world) })
+            }
+            Err(errors) => Err(self.convert(&world, &errors)),
+        }
+    }
+
+    /// The real path and hash of each file of the template's folder read.
+    fn files_read(&self, world: &Recording) -> Vec<(PathBuf, String)> {
+        let Some(folder) = &self.folder else { return Vec::new() };
+        let read = std::mem::take(&mut *world.read.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut files: Vec<(PathBuf, String)> =
+            read.into_iter().filter_map(|(id, hash)| Some((folder.locate(id).ok()?, hash))).collect();
+        files.sort();
+        files
+    }
+
+    /// Typst diagnostics as ours: file, line, column and the source line.
+    fn convert(&self, world: &Recording, diags: &[SourceDiagnostic]) -> Vec<Diagnostic> {
+        diags
+            .iter()
+            .map(|d| {
+                let mut out = Diagnostic::new(d.message.to_string());
+                if let DiagSpanKind::Number { id, .. } | DiagSpanKind::Range { id, .. } = d.span.get()
+                    && let (Some(range), Ok(source)) = (world.range(d.span), world.inner.source(id))
+                {
+                    let vpath = id.get().vpath().get_without_slash().to_string();
+                    let path = match (&self.folder, vpath.starts_with("talkposter/")) {
+                        (Some(folder), false) => folder.root().join(&vpath),
+                        _ => PathBuf::from(format!("<built-in>/{vpath}")),
+                    };
+                    let text = SourceText { path, text: Arc::from(source.text()) };
+                    out = out.at(&text, range);
+                }
+                for hint in &d.hints {
+                    out = out.help(hint.v.to_string());
+                }
+                if d.severity == Severity::Warning {
+                    out = out.warning();
+                }
+                out
+            })
+            .collect()
+    }
+}
+
+/// A path inside the engine as Typst's file id. typst-as-lib panics on a
+/// path Typst cannot take (a backslash in a file name); here it is an error.
+fn file_id(path: &str) -> Result<FileId, Vec<Diagnostic>> {
+    let vpath = VirtualPath::new(path).map_err(|e| {
+        vec![
+            Diagnostic::new(format!("the layout's file name `{path}` cannot be used: {e}"))
+                .help("rename the file with letters, digits, `-` and `_` only"),
+        ]
+    })?;
+    Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+/// The template folder, shared between the engine's resolver and the code
+/// that maps the files read back to their real paths.
+struct SharedFolder(Arc<TemplateFolder>);
+
+impl typst_as_lib::file_resolver::FileResolver for SharedFolder {
+    fn resolve_binary(&self, id: FileId) -> FileResult<std::borrow::Cow<'_, Bytes>> {
+        self.0.resolve_binary(id)
+    }
+
+    fn resolve_source(&self, id: FileId) -> FileResult<std::borrow::Cow<'_, Source>> {
+        self.0.resolve_source(id)
+    }
+}
+
+/// The world of one compilation, noting each file it hands Typst.
+struct Recording<'a> {
+    inner: TypstWorld<'a>,
+    read: Mutex<HashMap<FileId, String>>,
+}
+
+impl Recording<'_> {
+    fn note(&self, id: FileId, bytes: &[u8]) {
+        if !id.vpath().get_without_slash().starts_with("talkposter/") {
+            let hash = blake3::hash(bytes).to_hex().to_string();
+            self.read.lock().unwrap_or_else(|e| e.into_inner()).insert(id, hash);
+        }
+    }
+}
+
+impl World for Recording<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        self.inner.library()
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.inner.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.inner.main()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        let source = self.inner.source(id)?;
+        self.note(id, source.text().as_bytes());
+        Ok(source)
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        let bytes = self.inner.file(id)?;
+        self.note(id, &bytes);
+        Ok(bytes)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.inner.font(index)
+    }
+
+    fn today(&self, offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.inner.today(offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_name_typst_cannot_take_is_an_error_not_a_panic() {
+        let e = file_id("/a\\b.typ").unwrap_err();
+        assert!(e[0].message.starts_with("the layout's file name `/a\\b.typ` cannot be used"), "{}", e[0].message);
+        assert!(file_id("/talkposter/flyer.typ").is_ok());
+    }
+}

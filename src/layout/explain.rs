@@ -1,0 +1,103 @@
+//! A layout's problems as messages a user can act on, each at the field
+//! (and line) that caused it.
+
+use crate::diag::Diagnostic;
+use crate::event::positions::KeyPath;
+use crate::event::{Event, Origin, Text, text_fields};
+use crate::text::word_count;
+
+use super::check::Problem;
+use super::pieces;
+
+/// Every problem as messages, in order.
+pub fn explain(problems: &[Problem], event: &Event, origin: &Origin) -> Vec<Diagnostic> {
+    problems.iter().flat_map(|p| describe(p, event, origin)).collect()
+}
+
+/// The text field written at `field` (a key path such as `speaker[1].bio`).
+fn find_field<'e>(event: &'e Event, field: &str) -> Option<(KeyPath, &'e Text)> {
+    text_fields(event).into_iter().find(|(p, _)| p.to_string() == field)
+}
+
+fn describe(problem: &Problem, event: &Event, origin: &Origin) -> Vec<Diagnostic> {
+    match problem {
+        Problem::Overflow { fields, need, min_pt } => vec![overflow(fields, *need, *min_pt, event, origin)],
+        Problem::Pages(n) => vec![
+            origin
+                .error(&KeyPath::root(), format!("the poster would need {n} pages; it must fit on one"))
+                .help("shorten the title, the subtitle or the list of speakers"),
+        ],
+        Problem::MissingGlyphs(chars) => missing_glyphs(chars, event, origin),
+        Problem::OffPage(text) => vec![
+            origin
+                .error(&KeyPath::root(), format!("text runs off the page: \"{text}…\""))
+                .help("break very long words or web addresses, or shorten the text"),
+        ],
+        Problem::Markup { field, message, hints } => {
+            let mut d = origin.error(field, format!("the Typst markup has an error: {message}"));
+            d.help.extend(hints.iter().cloned());
+            vec![d.help("with `markup: typst`, `#`, `$`, `*`, `_`, `@`, `<` and `\\` have meaning: escape them with `\\`, or use `markup: plain`")]
+        }
+        Problem::Other(d) => vec![d.clone()],
+    }
+}
+
+fn overflow(fields: &[String], need: f64, min_pt: Option<f64>, event: &Event, origin: &Origin) -> Diagnostic {
+    let words: usize =
+        fields.iter().filter_map(|f| find_field(event, f)).flat_map(|(_, t)| pieces(t)).map(|p| word_count(&p)).sum();
+    let cut = ((words as f64) * (1.0 - 1.0 / need.max(1.0))).ceil() as usize;
+    let cut = cut.div_ceil(10).max(1) * 10;
+    let names = fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and ");
+    let first = fields.first().and_then(|f| find_field(event, f)).map(|(p, _)| p).unwrap_or_default();
+    let verb = if fields.len() > 1 { "are" } else { "is" };
+    let even = min_pt.map(|pt| format!(", even in {} pt type", trim_number(pt))).unwrap_or_default();
+    origin
+        .error(&first, format!("{names} {verb} too long to fit the poster{even}"))
+        .help(format!("cut about {cut} words (of {words}) from {names}"))
+}
+
+/// `8.0` → `8`, `8.5` → `8.5`.
+fn trim_number(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// One message per field that holds characters no font can draw, pointing
+/// at the line where the first of them is written. Characters found in no
+/// field (a custom template's own text) are reported on their own.
+fn missing_glyphs(chars: &[char], event: &Event, origin: &Origin) -> Vec<Diagnostic> {
+    let list = |cs: &[char]| cs.iter().map(|c| format!("`{c}` (U+{:04X})", *c as u32)).collect::<Vec<_>>().join(", ");
+    let help = "replace or remove the character, or add a font that has it with --font-path";
+    let mut out = Vec::new();
+    let mut placed = Vec::new();
+    for (field, text) in text_fields(event) {
+        let texts = pieces(text).join("\n");
+        let here: Vec<char> = chars.iter().copied().filter(|c| texts.contains(*c)).collect();
+        if let Some(first) = here.first() {
+            let message = format!("no font of the poster can draw {}", list(&here));
+            out.push(origin.error_at_text(&field, &first.to_string(), message).help(help));
+            placed.extend(here);
+        }
+    }
+    let rest: Vec<char> = chars.iter().copied().filter(|c| !placed.contains(c)).collect();
+    if !rest.is_empty() {
+        out.push(
+            Diagnostic::new(format!("no font of the poster can draw {}", list(&rest)))
+                .in_file(origin.file())
+                .help("these characters are in the layout itself, not in the event: add a font that has them with --font-path"),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_lose_trailing_zeros() {
+        assert_eq!(trim_number(8.0), "8");
+        assert_eq!(trim_number(8.5), "8.5");
+        assert_eq!(trim_number(16.0), "16");
+    }
+}

@@ -1,0 +1,139 @@
+//! Filling a layout with an event and checking the result. Runs where Typst
+//! runs (a worker process): it sees the event as data, and reports problems
+//! by field; `explain` turns them into located messages where the event's
+//! origin is known.
+
+pub mod check;
+pub mod engine;
+pub mod explain;
+pub mod fonts;
+pub mod inputs;
+pub mod resolver;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use typst::foundations::{Dict, IntoValue, Str};
+use typst_layout::PagedDocument;
+
+use crate::assets::Assets;
+use crate::diag::Diagnostic;
+use crate::event::{Event, Markup, TemplateRef, Text, text_fields};
+use crate::templates;
+use crate::text::paragraphs;
+pub use check::Problem;
+use engine::{Compiled, Engine};
+use fonts::FontSources;
+
+/// Lays out events. Holds one engine per template folder, each built once
+/// and shared by every talk (and thread) that uses it.
+pub struct Layouter {
+    font_dirs: Vec<PathBuf>,
+    engines: Mutex<HashMap<Option<PathBuf>, Arc<Engine>>>,
+}
+
+impl Layouter {
+    pub fn new(font_dirs: Vec<PathBuf>) -> Self {
+        Layouter { font_dirs, engines: Mutex::new(HashMap::new()) }
+    }
+
+    /// The engine for a template folder (`None`: built-ins only). Custom
+    /// templates also see the system's fonts; built-ins do not need them.
+    fn engine(&self, root: Option<&Path>) -> Result<Arc<Engine>, Diagnostic> {
+        let key = root.map(Path::to_path_buf);
+        if let Some(e) = self.engines.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Ok(e.clone());
+        }
+        let sources = FontSources { dirs: self.font_dirs.clone(), system: root.is_some() };
+        let engine = Arc::new(Engine::new(fonts::load(&sources)?, root)?);
+        let mut engines = self.engines.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(engines.entry(key).or_insert(engine).clone())
+    }
+
+    /// Compiles a built-in auxiliary layout (such as the contact sheet) with
+    /// the given inputs, without the poster checks.
+    pub fn compile_builtin(&self, name: &str, inputs: Dict) -> Result<PagedDocument, Vec<Diagnostic>> {
+        let engine = self.engine(None).map_err(|d| vec![d])?;
+        engine.compile(&templates::builtin_path(name), inputs).map(|c| c.document)
+    }
+
+    /// Lays out `event` with `template` and checks the result: one page,
+    /// nothing overflowing, every character drawable. Returns the document,
+    /// Typst's warnings (a custom template's unknown font, say) and the
+    /// template files read.
+    pub fn layout(&self, event: &Event, assets: &Assets, template: &TemplateRef) -> Result<Compiled, Vec<Problem>> {
+        let other = |d: Diagnostic| vec![Problem::Other(d)];
+        let (root, main) = entry_point(template).map_err(other)?;
+        let engine = self.engine(root.as_deref()).map_err(other)?;
+        let compiled = match engine.compile(&main, inputs::build(event, assets)) {
+            Ok(c) => c,
+            Err(errors) => {
+                if event.markup == Markup::Typst {
+                    let bad = markup_problems(&engine, event);
+                    if !bad.is_empty() {
+                        return Err(bad);
+                    }
+                }
+                let mut errors = errors;
+                if let TemplateRef::BuiltIn(name) = template {
+                    for e in &mut errors {
+                        e.help.push(format!("this is a fault in talkposter's built-in `{name}` layout: please report it with the event file"));
+                    }
+                }
+                return Err(errors.into_iter().map(Problem::Other).collect());
+            }
+        };
+        let problems = check::check(&compiled.document);
+        if problems.is_empty() { Ok(compiled) } else { Err(problems) }
+    }
+}
+
+/// The template folder (for custom templates) and the main file inside it.
+fn entry_point(template: &TemplateRef) -> Result<(Option<PathBuf>, String), Diagnostic> {
+    match template {
+        TemplateRef::BuiltIn(name) => Ok((None, templates::builtin_path(name))),
+        TemplateRef::File(path) => {
+            let full = std::fs::canonicalize(path).map_err(|e| {
+                Diagnostic::new(format!("cannot open the template: {}", crate::files::io_reason(&e))).in_file(path)
+            })?;
+            let root = crate::files::folder_of(&full).to_path_buf();
+            let name = full.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+                Diagnostic::new("the template's file name is not valid text (UTF-8)")
+                    .in_file(path)
+                    .help("rename the file with letters, digits, `-` and `_` only")
+            })?;
+            Ok((Some(root), format!("/{name}")))
+        }
+    }
+}
+
+/// With `markup: typst`, finds the fields whose markup does not compile, so
+/// the error names the field instead of a line in the template.
+fn markup_problems(engine: &Engine, event: &Event) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (field, text) in text_fields(event) {
+        for piece in pieces(text) {
+            let mut inputs = Dict::new();
+            inputs.insert(Str::from("markup"), "typst".into_value());
+            inputs.insert(Str::from("text"), piece.as_str().into_value());
+            if let Err(errors) = engine.compile(&templates::builtin_path(templates::CHECK_MARKUP), inputs) {
+                let first = errors.into_iter().next();
+                let message = first.as_ref().map(|e| e.message.clone()).unwrap_or_default();
+                let hints = first.map(|e| e.help).unwrap_or_default();
+                out.push(Problem::Markup { field, message, hints });
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Every string a text holds, paragraph by paragraph.
+pub fn pieces(text: &Text) -> Vec<String> {
+    let all = match text {
+        Text::Same(s) => vec![s.as_str()],
+        Text::Localized { en, zh } => en.iter().chain(zh.iter()).map(String::as_str).collect(),
+    };
+    all.into_iter().flat_map(paragraphs).collect()
+}

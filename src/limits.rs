@@ -1,0 +1,100 @@
+//! Every limit talkposter puts on its input, in one place. Each is far above
+//! what a real talk needs and low enough that a broken or hostile file fails
+//! fast with a message, instead of exhausting memory or time. The README's
+//! "Limits" table lists them; each error that enforces one names it.
+
+use std::time::Duration;
+
+/// An event file: a long talk with both languages is about 10 KB.
+pub const MAX_EVENT_FILE_BYTES: u64 = 1 << 20;
+
+/// A series file, which may hold a whole term's talks inline (40 talks with
+/// abstracts are about 200 KB).
+pub const MAX_SERIES_FILE_BYTES: u64 = 8 << 20;
+
+/// The text of a YAML file with every alias (`*name`) replaced by what its
+/// anchor (`&name`) stands for. Aliases are for repeating a value a few
+/// times; a file that multiplies a large value thousands of times is refused
+/// before it is expanded.
+pub const MAX_YAML_EXPANDED_BYTES: u64 = 8 << 20;
+
+/// One text value (an abstract, a biography). The flyer holds about 600
+/// words, some 4,000 characters. Up to this limit the layout says how many
+/// words to cut; past it the text is refused before any layout.
+pub const MAX_TEXT_CHARS: usize = 50_000;
+
+/// Pixels in a photo or logo. Phone photos are 12-50 megapixels; a poster
+/// uses at most 1000 × 1000 of them. Checked from the file's header before
+/// anything is decoded.
+pub const MAX_IMAGE_PIXELS: u64 = 64_000_000;
+
+/// A photo or logo file on disk.
+pub const MAX_IMAGE_FILE_BYTES: u64 = 128 << 20;
+
+/// Memory the image decoder may allocate for one picture: 64 megapixels at
+/// 16 bits per channel with alpha is 512 MB.
+pub const MAX_IMAGE_DECODE_BYTES: u64 = 512 << 20;
+
+/// An SVG file (logos and drawn portraits are rarely over 1 MB).
+pub const MAX_SVG_FILE_BYTES: u64 = 8 << 20;
+
+/// XML nodes in an SVG file.
+pub const MAX_SVG_NODES: u32 = 200_000;
+
+/// Elements nested inside each other in an SVG file.
+pub const MAX_SVG_DEPTH: usize = 256;
+
+/// Pixels in one rendered page (PNG or thumbnail): A4 at the highest
+/// `--ppi` (1200) is 139 megapixels.
+pub const MAX_RASTER_PIXELS: u64 = 150_000_000;
+
+/// A file a custom template reads (an image, a data file, an imported .typ).
+pub const MAX_TEMPLATE_FILE_BYTES: u64 = 64 << 20;
+
+/// A font file given with `--font-path` (Noto's CJK collection with every
+/// weight is about 120 MB).
+pub const MAX_FONT_FILE_BYTES: u64 = 256 << 20;
+
+/// Heap memory one talk's layout may use. A poster takes 100-250 MB; an A4
+/// page at 1200 ppi needs about 700 MB.
+pub const WORKER_MEMORY_BYTES: usize = 2 << 30;
+
+/// Time one talk may take, by default (`--time-limit`). A poster takes well
+/// under a second; text with `markup: typst` can hold loops that never end.
+pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// `1048576` → `1 MB`, for messages about limits.
+pub fn bytes(n: u64) -> String {
+    const MB: u64 = 1 << 20;
+    if n >= MB && n.is_multiple_of(MB) {
+        format!("{} MB", n / MB)
+    } else if n >= MB {
+        format!("{:.1} MB", n as f64 / MB as f64)
+    } else if n >= 1024 {
+        format!("{} KB", n.div_ceil(1024))
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// `64000000` → `64 megapixels`.
+pub fn megapixels(n: u64) -> String {
+    let mp = n as f64 / 1e6;
+    if mp >= 10.0 { format!("{mp:.0} megapixels") } else { format!("{mp:.1} megapixels") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(bytes(MAX_EVENT_FILE_BYTES), "1 MB");
+        assert_eq!(bytes(3 << 19), "1.5 MB");
+        assert_eq!(bytes(2000), "2 KB");
+        assert_eq!(bytes(12), "12 bytes");
+        assert_eq!(megapixels(MAX_IMAGE_PIXELS), "64 megapixels");
+        assert_eq!(megapixels(1_000_000_000_000), "1000000 megapixels");
+        assert_eq!(megapixels(2_500_000), "2.5 megapixels");
+    }
+}

@@ -1,0 +1,112 @@
+//! The allocator: mimalloc, with a count of the bytes in use and an
+//! optional cap. A worker process sets the cap, so a talk whose layout would
+//! need more memory than any poster does fails (the allocation fails and the
+//! process aborts) long before the machine runs out; the main process sees
+//! the worker die and reports that talk alone.
+
+use std::alloc::{GlobalAlloc, Layout};
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
+
+use mimalloc::MiMalloc;
+
+/// Bytes allocated and not yet freed. Signed: memory allocated before a cap
+/// is set may be freed after.
+static IN_USE: AtomicIsize = AtomicIsize::new(0);
+static CAP: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// Caps the heap of this process at `bytes` from now on.
+pub fn set_cap(bytes: usize) {
+    CAP.store(bytes, Ordering::Relaxed);
+}
+
+/// Bytes allocated and not freed.
+pub fn in_use() -> isize {
+    IN_USE.load(Ordering::Relaxed)
+}
+
+/// mimalloc, counted and capped. Typst allocates heavily from every thread;
+/// mimalloc reuses freed memory per thread where glibc spent a fifth of a
+/// batch's time in the kernel (page faults): 100 posters, 2 threads, 3.66 →
+/// 3.35 s in one run.
+pub struct CappedAlloc;
+
+fn reserve(n: usize) -> bool {
+    let before = IN_USE.fetch_add(n as isize, Ordering::Relaxed);
+    let cap = CAP.load(Ordering::Relaxed);
+    if cap != usize::MAX && before.saturating_add(n as isize) > cap as isize {
+        IN_USE.fetch_sub(n as isize, Ordering::Relaxed);
+        return false;
+    }
+    true
+}
+
+fn release(n: usize) {
+    IN_USE.fetch_sub(n as isize, Ordering::Relaxed);
+}
+
+// Safety: every call is passed on to mimalloc unchanged; the count only
+// decides whether to pass it on.
+unsafe impl GlobalAlloc for CappedAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if !reserve(layout.size()) {
+            return std::ptr::null_mut();
+        }
+        let p = unsafe { MiMalloc.alloc(layout) };
+        if p.is_null() {
+            release(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if !reserve(layout.size()) {
+            return std::ptr::null_mut();
+        }
+        let p = unsafe { MiMalloc.alloc_zeroed(layout) };
+        if p.is_null() {
+            release(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { MiMalloc.dealloc(ptr, layout) };
+        release(layout.size());
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let old = layout.size();
+        if new_size > old && !reserve(new_size - old) {
+            return std::ptr::null_mut();
+        }
+        let p = unsafe { MiMalloc.realloc(ptr, layout, new_size) };
+        match (p.is_null(), new_size > old) {
+            (true, true) => release(new_size - old),
+            (false, false) => release(old - new_size),
+            _ => {}
+        }
+        p
+    }
+}
+
+/// Hands memory freed by the last talks back to the system. Allocators keep
+/// freed pages for reuse: with glibc a batch of 100 posters grew to ~270 MB
+/// of resident memory around a live heap under 20 MB (measured with massif).
+/// mimalloc purges on its own after a delay; collecting every tenth talk
+/// keeps the peak lower still (measured: 244 vs 252-277 MB for 100 talks)
+/// while freed pages are mostly reused, not faulted in again.
+pub fn release_free_memory() {
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    if !CALLS.fetch_add(1, Ordering::Relaxed).is_multiple_of(10) {
+        return;
+    }
+    collect_now();
+}
+
+/// Returns every unused page now.
+pub fn collect_now() {
+    // Safety: mi_collect only returns unused pages; it is thread-safe.
+    unsafe {
+        libmimalloc_sys::mi_collect(true);
+    }
+}

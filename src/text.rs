@@ -1,0 +1,184 @@
+//! Small rules about text that several stages share: which script a
+//! character is in, words and paragraphs, names (initials, honorifics) and
+//! the names of output files.
+
+use unicode_script::{Script, UnicodeScript};
+
+/// A Chinese character (also used in Japanese and Korean): Unicode's Han
+/// script, which includes 〇, 々 and every extension block.
+pub fn is_han(c: char) -> bool {
+    c.script() == Script::Han
+}
+
+/// Japanese kana.
+pub fn is_kana(c: char) -> bool {
+    matches!(c.script(), Script::Hiragana | Script::Katakana)
+}
+
+/// Korean Hangul.
+pub fn is_hangul(c: char) -> bool {
+    c.script() == Script::Hangul
+}
+
+/// Characters set one per em in CJK text: Han, kana, Hangul and the
+/// full-width punctuation and forms.
+pub fn is_wide(c: char) -> bool {
+    is_han(c) || is_kana(c) || is_hangul(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF)
+}
+
+/// Words, counting each Han character or kana as one (CJK text has no spaces).
+pub fn word_count(s: &str) -> usize {
+    let single = |c: char| is_han(c) || is_kana(c);
+    let wide = s.chars().filter(|c| single(*c)).count();
+    let spaced = s.split(|c: char| c.is_whitespace() || single(c)).filter(|w| !w.is_empty()).count();
+    wide + spaced
+}
+
+/// Splits at blank lines; the lines of a paragraph are joined.
+pub fn paragraphs(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in s.lines() {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(join_lines(&current.join("\n")));
+                current.clear();
+            }
+        } else {
+            current.push(line.trim());
+        }
+    }
+    if !current.is_empty() {
+        out.push(join_lines(&current.join("\n")));
+    }
+    out
+}
+
+/// Joins hard-wrapped lines: with a space between Latin words, with nothing
+/// between CJK characters (a space there would show).
+pub fn join_lines(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, line) in s.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+        if i > 0 {
+            let prev = out.chars().last().unwrap_or(' ');
+            let next = line.chars().next().unwrap_or(' ');
+            if !(is_wide(prev) || is_wide(next)) {
+                out.push(' ');
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// Titles and honorifics written with a name (`Dr.`, `Prof.`, `博士`, `教授`):
+/// not part of the name for initials and file names.
+pub fn is_honorific(word: &str) -> bool {
+    const HONORIFICS: &[&str] = &[
+        "dr",
+        "prof",
+        "professor",
+        "mr",
+        "ms",
+        "mrs",
+        "sir",
+        "博士",
+        "教授",
+        "副教授",
+        "研究员",
+        "老师",
+        "先生",
+        "女士",
+        "さん",
+        "先生",
+        "准教授",
+        "교수",
+        "박사",
+    ];
+    HONORIFICS.contains(&word.trim_end_matches('.').to_lowercase().as_str())
+}
+
+/// Initials for a monogram: `Dr. Yilun Xu` → `YX`; `王亦洲 教授` → `王`;
+/// `Weijian Luo 博士` → `WL`. Titles and degrees are not part of a name.
+pub fn initials(name: &str) -> String {
+    // `Weijian Luo, PhD`: degrees after a comma are not part of the name.
+    let name = name.split(',').next().unwrap_or(name);
+    let words: Vec<&str> = name.split_whitespace().filter(|w| !is_honorific(w)).collect();
+    let spaced: Vec<&str> =
+        words.iter().copied().filter(|w| w.chars().next().is_some_and(|c| c.is_alphabetic() && !is_wide(c))).collect();
+    if spaced.is_empty() {
+        // A CJK name: its first character, the family name.
+        return words.iter().flat_map(|w| w.chars()).find(|c| c.is_alphabetic()).map(String::from).unwrap_or_default();
+    }
+    let mut out = String::new();
+    for w in [spaced.first(), spaced.last()].into_iter().flatten().take(if spaced.len() > 1 { 2 } else { 1 }) {
+        out.extend(w.chars().next().map(|c| c.to_uppercase().to_string()));
+    }
+    out
+}
+
+/// Lower-case letters and digits joined by `-`, titles dropped: a talk's
+/// output name from its speaker (`Dr. Yilun Xu` → `yilun-xu`).
+pub fn slug(name: &str) -> String {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| !is_honorific(w))
+        .collect();
+    if words.is_empty() { "talk".into() } else { words.join("-") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn han_is_the_whole_script() {
+        for c in ['王', '〇', '々', '\u{3400}', '\u{20000}', '\u{31350}'] {
+            assert!(is_han(c), "{c:?} U+{:04X}", c as u32);
+        }
+        assert!(!is_han('あ') && !is_han('한') && !is_han('a') && !is_han('。'));
+        assert!(is_kana('あ') && is_kana('カ') && is_hangul('한'));
+    }
+
+    #[test]
+    fn words_count_han_characters_singly() {
+        assert_eq!(word_count("diffusion models are great"), 4);
+        assert_eq!(word_count("扩散模型 is fun"), 6);
+    }
+
+    #[test]
+    fn paragraphs_split_at_blank_lines_and_join_lines() {
+        let s = "First line\nsecond line.\n\n  \nNext   paragraph.\n";
+        assert_eq!(paragraphs(s), vec!["First line second line.", "Next   paragraph."]);
+    }
+
+    #[test]
+    fn cjk_lines_join_without_space() {
+        assert_eq!(join_lines("他的研究\n方向是生成模型。\nHe works"), "他的研究方向是生成模型。He works");
+        assert_eq!(join_lines("diffusion\nmodels"), "diffusion models");
+        assert_eq!(join_lines("拡散モデルの\n研究"), "拡散モデルの研究");
+    }
+
+    #[test]
+    fn monogram_initials() {
+        assert_eq!(initials("Dr. Yilun Xu"), "YX");
+        assert_eq!(initials("Prof. Yang Song"), "YS");
+        assert_eq!(initials("Weijian Luo, PhD"), "WL");
+        assert_eq!(initials("王亦洲 教授"), "王");
+        assert_eq!(initials("Plato"), "P");
+        assert_eq!(initials("Weijian Luo 博士"), "WL");
+        assert_eq!(initials("教授 李明"), "李");
+        assert_eq!(initials("김민준 교수"), "김");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Dr. Yilun Xu"), "yilun-xu");
+        assert_eq!(slug("Prof. Ana-María López"), "ana-maría-lópez");
+        assert_eq!(slug("王亦洲"), "王亦洲");
+        assert_eq!(slug("Weijian Luo 博士"), "weijian-luo");
+        assert_eq!(slug("Dr."), "talk");
+    }
+}

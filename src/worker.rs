@@ -1,0 +1,389 @@
+//! Where Typst runs. A talk's layout runs in a worker process that stays
+//! warm from talk to talk (its engine, fonts and caches built once), with
+//! its heap capped and a time limit on each job. A talk that loops forever,
+//! needs too much memory or crashes the layout engine (an allocation
+//! failure or a stack overflow cannot be caught inside a process) ends its
+//! worker, not the run: the talk is reported failed with the reason, a new
+//! worker starts for the next talk, and every other talk is unaffected.
+//!
+//! The main process and a worker speak in frames on the worker's stdin and
+//! stdout: a 4-byte little-endian length, then a postcard-encoded
+//! `Request` or `Reply`.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
+
+use crate::contact_sheet::{self, SheetJob};
+use crate::diag::Diagnostic;
+use crate::layout::{Layouter, Problem};
+use crate::limits::{self, WORKER_MEMORY_BYTES};
+use crate::memory;
+use crate::pipeline::{self, PosterJob, Produced};
+
+/// Typst recurses deeply: a layout needs more than a default thread's stack
+/// (../shared/typst-facts.md §1).
+pub const STACK_SIZE: usize = 32 << 20;
+
+/// A reply larger than this is not one (a PNG of A4 at 1200 ppi is ~100 MB).
+const MAX_FRAME_BYTES: u32 = 1 << 30;
+
+/// Work for a worker.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Request {
+    Poster(Box<PosterJob>),
+    Sheet(SheetJob),
+}
+
+/// What a worker sends back for a request.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Reply {
+    Poster(Result<Produced, Vec<Problem>>),
+    Sheet(Result<ByteBuf, Vec<Diagnostic>>),
+    /// The job hit a bug (a panic), described.
+    Panicked(String),
+}
+
+/// Where jobs run.
+#[derive(Debug, Clone)]
+pub enum Isolation {
+    /// In worker processes started from this program (the command line).
+    Processes { exe: PathBuf },
+    /// In the calling thread: no time limit, and a crash ends the process.
+    /// For tests and benchmarks that link the library.
+    InProcess,
+}
+
+/// Why a job came back without a reply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lost {
+    TimedOut(Duration),
+    OutOfMemory,
+    StackOverflow,
+    /// Killed by the system (signal 9 not sent by us): usually memory.
+    Killed,
+    Crashed(String),
+    CannotStart(String),
+}
+
+impl Lost {
+    pub fn diagnostic(&self) -> Diagnostic {
+        const TYPST: &str = "with `markup: typst`, look for loops (`for`, `while`) or functions that call themselves in the text; with a custom template, check it the same way";
+        match self {
+            Lost::TimedOut(limit) => Diagnostic::new(format!(
+                "laying out this talk took longer than the time limit of {} s, so it was stopped",
+                limit.as_secs()
+            ))
+            .help(TYPST)
+            .help("if the talk is fine and only slow, allow more time with --time-limit SECONDS"),
+            Lost::OutOfMemory => Diagnostic::new(format!(
+                "laying out this talk needed more than the memory limit of {}, so it was stopped",
+                limits::bytes(WORKER_MEMORY_BYTES as u64)
+            ))
+            .help(TYPST)
+            .help("a custom template's page or images may also be too large"),
+            Lost::StackOverflow => {
+                Diagnostic::new("laying out this talk nested too deeply (the layout engine ran out of stack), so it was stopped")
+                    .help(TYPST)
+            }
+            Lost::Killed => Diagnostic::new("the system stopped the layout of this talk (most likely for lack of memory)")
+                .help("close other programs, or render fewer talks at once with -j 1"),
+            Lost::Crashed(what) => Diagnostic::new(format!("the layout of this talk stopped unexpectedly ({what})"))
+                .help("this is a bug in talkposter or Typst: please report it with this talk's file. The other talks were not affected"),
+            Lost::CannotStart(why) => Diagnostic::new(format!("cannot start a layout process: {why}")),
+        }
+    }
+}
+
+/// A pool of workers, one per slot; each slot is used by one thread at a
+/// time. Processes start on first use and are replaced when lost.
+pub struct Workers {
+    isolation: Isolation,
+    font_dirs: Vec<PathBuf>,
+    time_limit: Duration,
+    layouter: OnceLock<Layouter>,
+    slots: Vec<Mutex<Option<Process>>>,
+}
+
+impl Workers {
+    pub fn new(isolation: Isolation, slots: usize, font_dirs: Vec<PathBuf>, time_limit: Duration) -> Self {
+        let slots = (0..slots.max(1)).map(|_| Mutex::new(None)).collect();
+        Workers { isolation, font_dirs, time_limit, layouter: OnceLock::new(), slots }
+    }
+
+    pub fn slots(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Runs `request` in slot `slot`'s worker.
+    pub fn run(&self, slot: usize, request: &Request) -> Result<Reply, Lost> {
+        match &self.isolation {
+            Isolation::InProcess => {
+                let layouter = self.layouter.get_or_init(|| Layouter::new(self.font_dirs.clone()));
+                Ok(handle_caught(request, layouter))
+            }
+            Isolation::Processes { exe } => {
+                let frame =
+                    postcard::to_stdvec(request).map_err(|e| Lost::Crashed(format!("cannot encode the job: {e}")))?;
+                let mut slot = self.slots[slot % self.slots.len()].lock().unwrap_or_else(|e| e.into_inner());
+                // A worker that died while idle is replaced once.
+                for attempt in 0..2 {
+                    if slot.is_none() {
+                        *slot = Some(Process::start(exe, &self.font_dirs)?);
+                    }
+                    let process = slot.as_mut().expect("started above");
+                    if write_frame(&mut process.stdin, &frame).is_ok() {
+                        break;
+                    }
+                    slot.take().map(Process::end);
+                    if attempt == 1 {
+                        return Err(Lost::CannotStart("the layout process does not take work".into()));
+                    }
+                }
+                let process = slot.as_mut().expect("started above");
+                match process.replies.recv_timeout(self.time_limit) {
+                    Ok(Ok(bytes)) => {
+                        let reply = postcard::from_bytes::<Reply>(&bytes)
+                            .map_err(|e| Lost::Crashed(format!("an unreadable reply: {e}")))?;
+                        if matches!(reply, Reply::Panicked(_)) {
+                            // Its state after a panic is not to be trusted.
+                            slot.take().map(Process::end);
+                        }
+                        Ok(reply)
+                    }
+                    Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => {
+                        let process = slot.take().expect("present");
+                        Err(process.end())
+                    }
+                    Err(RecvTimeoutError::Timeout) => {
+                        let mut process = slot.take().expect("present");
+                        let _ = process.child.kill();
+                        process.end();
+                        Err(Lost::TimedOut(self.time_limit))
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for slot in &self.slots {
+            // Closing stdin ends a worker's loop.
+            if let Some(p) = slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                p.end();
+            }
+        }
+    }
+}
+
+/// A running worker process.
+struct Process {
+    child: Child,
+    stdin: ChildStdin,
+    replies: Receiver<std::io::Result<Vec<u8>>>,
+    /// The end of what the worker wrote to stderr (why it died).
+    stderr: Arc<Mutex<String>>,
+    readers: Vec<JoinHandle<()>>,
+}
+
+impl Process {
+    fn start(exe: &PathBuf, font_dirs: &[PathBuf]) -> Result<Self, Lost> {
+        let mut command = Command::new(exe);
+        command.arg("worker");
+        for dir in font_dirs {
+            command.arg("--font-path").arg(dir);
+        }
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| Lost::CannotStart(format!("{}: {e}", exe.display())))?;
+        let (stdin, mut stdout, mut stderr_pipe) = (
+            child.stdin.take().expect("piped"),
+            child.stdout.take().expect("piped"),
+            child.stderr.take().expect("piped"),
+        );
+        let (send, replies) = mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            loop {
+                let frame = read_frame(&mut stdout);
+                let end = !matches!(frame, Ok(Some(_)));
+                if send.send(frame.and_then(|f| f.ok_or_else(|| std::io::ErrorKind::UnexpectedEof.into()))).is_err()
+                    || end
+                {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let tail = stderr.clone();
+        let errors = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = stderr_pipe.read(&mut buf) {
+                let mut t = tail.lock().unwrap_or_else(|e| e.into_inner());
+                t.push_str(&String::from_utf8_lossy(&buf[..n]));
+                if t.len() > 16 << 10 {
+                    let cut = t.len() - (8 << 10);
+                    let cut = (cut..t.len()).find(|i| t.is_char_boundary(*i)).unwrap_or(t.len());
+                    t.drain(..cut);
+                }
+            }
+        });
+        Ok(Process { child, stdin, replies, stderr, readers: vec![reader, errors] })
+    }
+
+    /// Waits for the process to end and says why it did.
+    fn end(mut self) -> Lost {
+        drop(self.stdin);
+        let status = self.child.wait();
+        for r in self.readers {
+            let _ = r.join();
+        }
+        let said = self.stderr.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        classify(status.ok(), &said)
+    }
+}
+
+fn classify(status: Option<std::process::ExitStatus>, stderr: &str) -> Lost {
+    if stderr.contains("memory allocation of") {
+        return Lost::OutOfMemory;
+    }
+    if stderr.contains("has overflowed its stack") {
+        return Lost::StackOverflow;
+    }
+    #[cfg(unix)]
+    if let Some(signal) = status.and_then(|s| std::os::unix::process::ExitStatusExt::signal(&s)) {
+        if signal == libc::SIGKILL {
+            return Lost::Killed;
+        }
+        return Lost::Crashed(format!("signal {signal}{}", last_line(stderr)));
+    }
+    match status.and_then(|s| s.code()) {
+        Some(code) => Lost::Crashed(format!("exit code {code}{}", last_line(stderr))),
+        None => Lost::Crashed(format!("no exit status{}", last_line(stderr))),
+    }
+}
+
+fn last_line(stderr: &str) -> String {
+    stderr.lines().rev().find(|l| !l.trim().is_empty()).map(|l| format!(": {}", l.trim())).unwrap_or_default()
+}
+
+fn write_frame(out: &mut impl Write, frame: &[u8]) -> std::io::Result<()> {
+    out.write_all(&(frame.len() as u32).to_le_bytes())?;
+    out.write_all(frame)?;
+    out.flush()
+}
+
+/// The next frame, or `None` at the end of the stream.
+fn read_frame(input: &mut impl Read) -> std::io::Result<Option<Vec<u8>>> {
+    let mut len = [0u8; 4];
+    match input.read_exact(&mut len) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let len = u32::from_le_bytes(len);
+    if len > MAX_FRAME_BYTES {
+        return Err(std::io::Error::other(format!("a frame of {len} bytes")));
+    }
+    let mut frame = vec![0u8; len as usize];
+    input.read_exact(&mut frame)?;
+    Ok(Some(frame))
+}
+
+/// Does one job, a panic turned into a reply.
+fn handle_caught(request: &Request, layouter: &Layouter) -> Reply {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(request, layouter))).unwrap_or_else(|payload| {
+        let said = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let what = said
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Reply::Panicked(what)
+    })
+}
+
+fn handle(request: &Request, layouter: &Layouter) -> Reply {
+    match request {
+        Request::Poster(job) => Reply::Poster(pipeline::produce(job, layouter)),
+        Request::Sheet(job) => Reply::Sheet(contact_sheet::produce(job, layouter).map(ByteBuf::from)),
+    }
+}
+
+/// The message and place of the last panic in a worker, kept by its hook.
+static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+/// The worker's side: `talkposter worker` reads requests from stdin and
+/// answers each on stdout until stdin closes.
+pub fn serve(font_dirs: Vec<PathBuf>) -> ExitCode {
+    memory::set_cap(WORKER_MEMORY_BYTES);
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info.location().map(|l| format!(" (at {}:{})", l.file(), l.line())).unwrap_or_default();
+        *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{what}{at}"));
+    }));
+    let work = std::thread::Builder::new().name("layout".into()).stack_size(STACK_SIZE).spawn(move || {
+        let layouter = Layouter::new(font_dirs);
+        let (mut input, mut output) = (std::io::stdin().lock(), std::io::stdout().lock());
+        while let Ok(Some(frame)) = read_frame(&mut input) {
+            let reply = match postcard::from_bytes::<Request>(&frame) {
+                Ok(request) => handle_caught(&request, &layouter),
+                Err(e) => Reply::Panicked(format!("an unreadable request: {e}")),
+            };
+            let Ok(bytes) = postcard::to_stdvec(&reply) else { break };
+            if write_frame(&mut output, &bytes).is_err() {
+                break;
+            }
+            drop(reply);
+            memory::release_free_memory();
+        }
+    });
+    match work.map(|w| w.join()) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        _ => ExitCode::FAILURE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_and_end_cleanly() {
+        let mut buf = Vec::new();
+        write_frame(&mut buf, b"hello").unwrap();
+        write_frame(&mut buf, b"").unwrap();
+        let mut input = buf.as_slice();
+        assert_eq!(read_frame(&mut input).unwrap(), Some(b"hello".to_vec()));
+        assert_eq!(read_frame(&mut input).unwrap(), Some(vec![]));
+        assert_eq!(read_frame(&mut input).unwrap(), None);
+        let huge = (MAX_FRAME_BYTES + 1).to_le_bytes();
+        assert!(read_frame(&mut huge.as_slice()).is_err());
+    }
+
+    #[test]
+    fn a_dead_worker_is_explained_by_what_it_said() {
+        assert_eq!(classify(None, "memory allocation of 8000000000000 bytes failed\n"), Lost::OutOfMemory);
+        assert_eq!(
+            classify(None, "\nthread 'layout' has overflowed its stack\nfatal runtime error: stack overflow"),
+            Lost::StackOverflow
+        );
+        assert!(Lost::TimedOut(Duration::from_secs(60)).diagnostic().message.contains("time limit of 60 s"));
+        assert!(Lost::OutOfMemory.diagnostic().message.contains("memory limit of 2048 MB"));
+    }
+}
