@@ -16,12 +16,9 @@ pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Diag
     let file = open_regular(path)?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let too_big = |len: u64| {
-        Diagnostic::new(format!(
-            "the file is {}, over the limit of {} for {what}",
-            limits::bytes(len),
-            limits::bytes(limit)
-        ))
-        .help("check that this is the file you meant; a file this large is not a talk's")
+        let (size, limit) = limits::over(len, limit);
+        Diagnostic::new(format!("the file is {size}, over the limit of {limit} for {what}"))
+            .help("check that this is the file you meant; a file this large is not a talk's")
     };
     if len > limit {
         return Err(too_big(len));

@@ -66,7 +66,10 @@ pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(60);
 /// `1048576` → `1 MB`, for messages about limits.
 pub fn bytes(n: u64) -> String {
     const MB: u64 = 1 << 20;
-    if n >= MB && n.is_multiple_of(MB) {
+    const GB: u64 = 1 << 30;
+    if n >= GB && n.is_multiple_of(GB) {
+        format!("{} GB", n / GB)
+    } else if n >= MB && n.is_multiple_of(MB) {
         format!("{} MB", n / MB)
     } else if n >= MB {
         format!("{:.1} MB", n as f64 / MB as f64)
@@ -74,6 +77,17 @@ pub fn bytes(n: u64) -> String {
         format!("{} KB", n.div_ceil(1024))
     } else {
         format!("{n} bytes")
+    }
+}
+
+/// A size over a limit and the limit, in words that show the difference
+/// (`1.0 MB` over `1 MB` would not).
+pub fn over(size: u64, limit: u64) -> (String, String) {
+    let (a, b) = (bytes(size), bytes(limit));
+    if a.trim_end_matches(" MB").trim_end_matches(".0") == b.trim_end_matches(" MB") || a == b {
+        (format!("{size} bytes"), format!("{limit} bytes ({b})"))
+    } else {
+        (a, b)
     }
 }
 
@@ -90,9 +104,12 @@ mod tests {
     #[test]
     fn sizes_read_as_people_write_them() {
         assert_eq!(bytes(MAX_EVENT_FILE_BYTES), "1 MB");
+        assert_eq!(bytes(WORKER_MEMORY_BYTES as u64), "2 GB");
         assert_eq!(bytes(3 << 19), "1.5 MB");
         assert_eq!(bytes(2000), "2 KB");
         assert_eq!(bytes(12), "12 bytes");
+        assert_eq!(over(1_048_700, 1 << 20), ("1048700 bytes".into(), "1048576 bytes (1 MB)".into()));
+        assert_eq!(over(3 << 20, 1 << 20), ("3 MB".into(), "1 MB".into()));
         assert_eq!(megapixels(MAX_IMAGE_PIXELS), "64 megapixels");
         assert_eq!(megapixels(1_000_000_000_000), "1000000 megapixels");
         assert_eq!(megapixels(2_500_000), "2.5 megapixels");

@@ -16,7 +16,7 @@ use crate::event::source::{self, Document};
 use crate::event::validate::{self, nearest};
 use crate::event::{Event, Layer, Origin};
 use crate::files::{self, folder_of};
-use crate::limits::{MAX_EVENT_FILE_BYTES, MAX_SERIES_FILE_BYTES, bytes};
+use crate::limits::{MAX_EVENT_FILE_BYTES, MAX_SERIES_FILE_BYTES, over};
 use crate::text::slug;
 
 /// The file name that holds a folder's series settings.
@@ -255,11 +255,9 @@ fn talk_file(path: &Path, doc: Result<Document, Failure>, settings: &Settings) -
     let (stem, label) = (file_stem(path), path.display().to_string());
     match doc {
         Ok(doc) if doc.source.text.len() as u64 > MAX_EVENT_FILE_BYTES => {
-            let d = Diagnostic::new(format!(
-                "the file is {}, over the limit of {} for an event file",
-                bytes(doc.source.text.len() as u64),
-                bytes(MAX_EVENT_FILE_BYTES)
-            ));
+            let (size, limit) = over(doc.source.text.len() as u64, MAX_EVENT_FILE_BYTES);
+            let d = Diagnostic::new(format!("the file is {size}, over the limit of {limit} for an event file"))
+                .help("check that this is the file you meant; a file this large is not a talk's");
             Talk::failed(stem, label, d.in_file(path).into())
         }
         Ok(doc) => {

@@ -320,6 +320,24 @@ fn handle(request: &Request, layouter: &Layouter) -> Reply {
     }
 }
 
+/// Ends this worker when the process that started it is gone (killed,
+/// say), even while a talk's layout is stuck in a loop and never reads
+/// stdin again.
+fn exit_with_parent() {
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_millis(250));
+                if std::os::unix::process::parent_id() != parent {
+                    std::process::exit(3);
+                }
+            }
+        });
+    }
+}
+
 /// The message and place of the last panic in a worker, kept by its hook.
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 
@@ -327,6 +345,7 @@ static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 /// answers each on stdout until stdin closes.
 pub fn serve(font_dirs: Vec<PathBuf>) -> ExitCode {
     memory::set_cap(WORKER_MEMORY_BYTES);
+    exit_with_parent();
     std::panic::set_hook(Box::new(|info| {
         let what = info
             .payload()
@@ -384,6 +403,6 @@ mod tests {
             Lost::StackOverflow
         );
         assert!(Lost::TimedOut(Duration::from_secs(60)).diagnostic().message.contains("time limit of 60 s"));
-        assert!(Lost::OutOfMemory.diagnostic().message.contains("memory limit of 2048 MB"));
+        assert!(Lost::OutOfMemory.diagnostic().message.contains("memory limit of 2 GB"));
     }
 }

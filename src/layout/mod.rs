@@ -76,10 +76,14 @@ impl Layouter {
                     }
                 }
                 let mut errors = errors;
-                if let TemplateRef::BuiltIn(name) = template {
-                    for e in &mut errors {
-                        e.help.push(format!("this is a fault in talkposter's built-in `{name}` layout: please report it with the event file"));
-                    }
+                let blame = match (event.markup, template) {
+                    // Markup that compiles alone can still break the layout it is put in.
+                    (Markup::Typst, _) => Some("the event's text is Typst markup (`markup: typst`), which may cause this: try `markup: plain` to see whether the poster renders without it".to_string()),
+                    (Markup::Plain, TemplateRef::BuiltIn(name)) => Some(format!("this is a fault in talkposter's built-in `{name}` layout: please report it with the event file")),
+                    (Markup::Plain, TemplateRef::File(_)) => None,
+                };
+                for e in &mut errors {
+                    e.help.extend(blame.clone());
                 }
                 return Err(errors.into_iter().map(Problem::Other).collect());
             }

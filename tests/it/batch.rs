@@ -7,24 +7,6 @@ use crate::common::*;
 use talkposter::event::Text;
 use talkposter::series;
 
-fn batch(args: &[&str]) -> std::process::Output {
-    let mut all = vec!["batch"];
-    all.extend_from_slice(args);
-    talkposter(&all)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn files(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
-    v.sort();
-    v
-}
-
-/// The examples' deep-red header band, as seen on the contact sheet.
 fn is_band_red(p: &image::Rgb<u8>) -> bool {
     p.0[0].abs_diff(148) < 30 && p.0[1] < 40 && p.0[2] < 40
 }

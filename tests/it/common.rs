@@ -28,6 +28,26 @@ pub fn render(event: &Path, out: &Path, extra: &[&str]) -> Output {
     talkposter(&args)
 }
 
+/// `talkposter batch ARGS…`.
+pub fn batch(args: &[&str]) -> std::process::Output {
+    let mut all = vec!["batch"];
+    all.extend_from_slice(args);
+    talkposter(&all)
+}
+
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+pub fn files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    v.sort();
+    v
+}
+
+/// The examples' deep-red header band, as seen on the contact sheet.
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
@@ -141,3 +161,72 @@ pub fn event_file(yaml: &str) -> (tempfile::TempDir, PathBuf) {
 
 pub const MINIMAL: &str =
     "title: A talk\nspeaker:\n  name: Dr. A\ntime:\n  date: 2024-06-13\n  start: \"16:00\"\nplace: Room 1\n";
+
+/// Runs talkposter and samples, every 10 ms, the resident memory of it and
+/// every process it started (its workers), added up. Returns the output and
+/// the peak in MB. Linux only (reads /proc).
+pub fn talkposter_with_peak_mb(args: &[&str]) -> (Output, u64) {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_talkposter"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run talkposter");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            pipe.read_to_end(&mut buf).unwrap();
+            buf
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    let mut peak_kb = 0;
+    let status = loop {
+        peak_kb = peak_kb.max(tree_rss_kb(child.id()));
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    let output = Output { status, stdout: out.join().unwrap(), stderr: err.join().unwrap() };
+    (output, peak_kb / 1024)
+}
+
+/// Resident memory of `root` and all its descendants, in KB.
+fn tree_rss_kb(root: u32) -> u64 {
+    let mut parent_of = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        // The fields after the command name (which may hold spaces) in parentheses.
+        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else { continue };
+        if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok()) {
+            parent_of.push((pid, ppid));
+        }
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let p = tree[i];
+        tree.extend(parent_of.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    tree.iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
+        .filter_map(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .sum()
+}
+
+/// A PNG whose header declares `w` × `h` pixels, and no pixels.
+pub fn png_header_only(w: u32, h: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    drop(encoder.write_header().unwrap());
+    out
+}

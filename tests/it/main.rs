@@ -4,6 +4,7 @@
 mod batch;
 mod common;
 mod golden;
+mod hostile;
 mod layouts;
 mod render;
 mod validation;
