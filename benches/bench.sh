@@ -16,7 +16,11 @@
 #   - the Typst CLI compiling the same flyer layout from the same YAML read
 #     with yaml() (benches/cli/adapter.typ): one run per PDF and one per PNG.
 #   - the time per stage of one poster (load assets, layout, PDF, PNG,
-#     thumbnail) on one thread, for both layouts.
+#     thumbnail) on one thread, for both layouts;
+#   - a series file with 1,000 talks written inline (PDF only): time and
+#     peak memory of talkposter and its worker processes together.
+# Peak memory is the sum of the resident memory of talkposter and its
+# workers, sampled every 50 ms.
 # Prints the figures and the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +29,8 @@ BIN=target/release/talkposter
 STAGES=target/release/examples/stage-times
 TYPST=${TYPST:-$(command -v typst || echo "$HOME/.cargo/bin/typst")}
 [[ -x $BIN ]] || { echo "build first: cargo build --release" >&2; exit 1; }
-[[ -x $TYPST ]] || { echo "install the Typst CLI first: cargo install typst-cli" >&2; exit 1; }
+HAVE_CLI=1
+[[ -x $TYPST ]] || { HAVE_CLI=0; echo "(no Typst CLI: the comparison with it is skipped; cargo install typst-cli)" >&2; }
 [[ -x /usr/bin/time ]] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -59,6 +64,23 @@ measure() { # label, command...: prints "label seconds peak_kb"
   echo "$label $secs $kb"
 }
 
+tree_kb() { # pid: resident KB of the process and its children (the workers)
+  { ps -o rss= -p "$1"; ps -o rss= --ppid "$1"; } 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'
+}
+
+measure_tree() { # label, command...: prints "label seconds peak_kb" (whole process tree)
+  local label=$1; shift
+  local start; start=$(date +%s.%N)
+  "$@" > /dev/null 2> "$work/err" &
+  local pid=$! peak=0 kb
+  while kill -0 "$pid" 2>/dev/null; do
+    kb=$(tree_kb "$pid"); (( kb > peak )) && peak=$kb
+    sleep 0.05
+  done
+  wait "$pid" || true
+  echo "$label $(calc "$(date +%s.%N) - $start") $peak"
+}
+
 # The same flyer with every size fixed (nothing measured, no fitting): what
 # Typst's layout costs without the search for the largest size that fits.
 mkdir -p "$work/fixed"
@@ -68,13 +90,35 @@ sed '/^#import "\/talkposter\/lib.typ": \*$/a\
 grep -q '^#let fit(fields' "$work/fixed/flyer.typ"
 
 echo "talks: $N   machine: $(nproc) cores"
-read -r _ batch_s batch_kb < <(measure batch "$BIN" batch "$work/talks" -o "$work/out" --force)
+read -r _ batch_s batch_kb < <(measure_tree batch "$BIN" batch "$work/talks" -o "$work/out" --force)
 read -r _ fixed_s _ < <(measure batch-fixed "$BIN" batch "$work/talks" -o "$work/out-fixed" --force --template "$work/fixed/flyer.typ")
 read -r _ one_s one_kb < <(measure render "$BIN" render events/2024-06-13-yilun-xu.yaml -o "$work/one")
+# BASELINE=path/to/an/older/talkposter: the same cold render, for comparison.
+if [[ -n ${BASELINE:-} ]]; then
+  read -r _ base_s _ < <(measure render-baseline "$BASELINE" render events/2024-06-13-yilun-xu.yaml -o "$work/one-base")
+fi
+
+# 1,000 talks inline in one series file, each with an abstract.
+inline=$work/inline/series.yaml
+mkdir -p "$work/inline"
+{
+  echo "defaults:"
+  echo "  organizer: {name: {zh: 北京大学前沿计算研究中心, en: CFCS}, logo: $PWD/events/assets/cfcs-placeholder-logo.svg, color: \"#94070A\"}"
+  echo "  place: {zh: 静园五院204室, en: Room 204}"
+  echo "talks:"
+  for i in $(seq 1 1000); do
+    printf '  - title: "Inline talk %d on generative models"\n' "$i"
+    printf '    speaker: {name: "Dr. Speaker %d", affiliation: A University}\n' "$i"
+    printf '    time: {date: 2025-%02d-%02d, start: "16:00"}\n' $(( (i - 1) / 28 % 12 + 1 )) $(( (i - 1) % 28 + 1 ))
+    printf '    abstract: "Physics-inspired generative models such as diffusion models constitute a powerful family of generative models. Talk number %d."\n' "$i"
+  done
+} > "$inline"
+read -r _ inline_s inline_kb < <(measure_tree inline "$BIN" batch "$inline" -o "$work/out-inline" --format pdf)
+[[ $(ls "$work/out-inline"/*.pdf | wc -l) -eq 1000 ]] || { echo "the inline series did not give 1000 PDFs" >&2; exit 1; }
 
 cli_start=$(date +%s.%N)
 cli_pdf_one=""; cli_png_one=""
-for f in "$work"/root/t*.yaml; do
+(( HAVE_CLI )) && for f in "$work"/root/t*.yaml; do
   name=$(basename "$f" .yaml)
   args=(--root "$work/root" --font-path fonts --ignore-system-fonts --input "event=/$name.yaml" "$work/root/talkposter/flyer.typ")
   read -r _ s _ < <(measure cli-pdf "$TYPST" compile "${args[@]}" "$work/cli-out/$name.pdf")
@@ -84,7 +128,7 @@ for f in "$work"/root/t*.yaml; do
 done
 cli_s=$(calc "$(date +%s.%N) - $cli_start")
 # BENCH_KEEP=DIR keeps the first talk's posters from both sides, to compare by eye.
-if [[ -n ${BENCH_KEEP:-} ]]; then
+if [[ -n ${BENCH_KEEP:-} ]] && (( HAVE_CLI )); then
   mkdir -p "$BENCH_KEEP"
   cp "$work/cli-out/t001.png" "$BENCH_KEEP/cli-t001.png"
   cp "$work/out/t001.png" "$BENCH_KEEP/talkposter-t001.png"
@@ -94,16 +138,21 @@ fi
 printf '\n%-44s %10s\n' "measure" "value"
 printf '%-44s %9.2fs\n' "talkposter batch of $N (PDF+PNG 150 ppi)" "$batch_s"
 printf '%-44s %8.1fms\n' "  per poster" "$(calc "$batch_s * 1000 / $N")"
-printf '%-44s %8.0fMB\n' "  peak memory" "$(calc "$batch_kb / 1024")"
+printf '%-44s %8.0fMB\n' "  peak memory (talkposter + workers)" "$(calc "$batch_kb / 1024")"
 printf '%-44s %9.2fs\n' "  the same with every size fixed (no fitting)" "$fixed_s"
-printf '%-44s %9.2fs\n' "typst CLI, $N PDF runs + $N PNG runs" "$cli_s"
+(( HAVE_CLI )) && printf '%-44s %9.2fs\n' "typst CLI, $N PDF runs + $N PNG runs" "$cli_s"
 printf '%-44s %9.3fs\n' "talkposter render, seed event (cold)" "$one_s"
 printf '%-44s %8.0fMB\n' "  peak memory" "$(calc "$one_kb / 1024")"
-printf '%-44s %9.3fs\n' "typst CLI, seed-like talk PDF + PNG" "$(calc "$cli_pdf_one + $cli_png_one")"
+[[ -n ${BASELINE:-} ]] && printf '%-44s %9.3fs\n' "  the same with BASELINE ($BASELINE)" "$base_s"
+(( HAVE_CLI )) && printf '%-44s %9.3fs\n' "typst CLI, seed-like talk PDF + PNG" "$(calc "$cli_pdf_one + $cli_png_one")"
+printf '%-44s %9.2fs\n' "1,000 inline talks in one series file (PDF)" "$inline_s"
+printf '%-44s %8.0fMB\n' "  peak memory (talkposter + workers)" "$(calc "$inline_kb / 1024")"
 printf '%-44s %9.1f\n' "PDF size of the seed poster (KB)" "$(calc "$(stat -c %s "$work/one/2024-06-13-yilun-xu.pdf") / 1024")"
-printf '\nratio: CLI time / batch time      = %6.1fx  (target >= 25x)\n' "$(calc "$cli_s / $batch_s")"
-printf 'ratio: CLI time / fixed-size batch = %5.1fx  (what fitting costs)\n' "$(calc "$cli_s / $fixed_s")"
-printf 'ratio: render time / CLI PDF+PNG  = %6.2f   (target <= 0.35)\n' "$(calc "$one_s / ($cli_pdf_one + $cli_png_one)")"
+if (( HAVE_CLI )); then
+  printf '\nratio: CLI time / batch time      = %6.1fx  (target >= 25x)\n' "$(calc "$cli_s / $batch_s")"
+  printf 'ratio: CLI time / fixed-size batch = %5.1fx  (what fitting costs)\n' "$(calc "$cli_s / $fixed_s")"
+  printf 'ratio: render time / CLI PDF+PNG  = %6.2f   (target <= 0.35)\n' "$(calc "$one_s / ($cli_pdf_one + $cli_png_one)")"
+fi
 
 # Where one poster's time goes, on one thread (examples/stage-times.rs).
 if [[ -x $STAGES ]]; then

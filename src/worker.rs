@@ -113,8 +113,15 @@ pub struct Workers {
 }
 
 impl Workers {
+    /// Worker processes start at once, so that their start-up (loading the
+    /// program, building the engine) overlaps the reading of the talks.
     pub fn new(isolation: Isolation, slots: usize, font_dirs: Vec<PathBuf>, time_limit: Duration) -> Self {
-        let slots = (0..slots.max(1)).map(|_| Mutex::new(None)).collect();
+        let slots = (0..slots.max(1))
+            .map(|_| match &isolation {
+                Isolation::Processes { exe } => Mutex::new(Process::start(exe, &font_dirs).ok()),
+                Isolation::InProcess => Mutex::new(None),
+            })
+            .collect();
         Workers { isolation, font_dirs, time_limit, layouter: OnceLock::new(), slots }
     }
 
@@ -177,9 +184,11 @@ impl Workers {
 impl Drop for Workers {
     fn drop(&mut self) {
         for slot in &self.slots {
-            // Closing stdin ends a worker's loop.
-            if let Some(p) = slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                p.end();
+            // An idle worker holds nothing worth keeping: it is stopped
+            // rather than waited for while it frees its memory.
+            if let Some(mut p) = slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                let _ = p.child.kill();
+                let _ = p.child.wait();
             }
         }
     }
@@ -358,6 +367,8 @@ pub fn serve(font_dirs: Vec<PathBuf>) -> ExitCode {
     }));
     let work = std::thread::Builder::new().name("layout".into()).stack_size(STACK_SIZE).spawn(move || {
         let layouter = Layouter::new(font_dirs);
+        // Ready before the first talk arrives: the engine and the font book.
+        layouter.prepare();
         let (mut input, mut output) = (std::io::stdin().lock(), std::io::stdout().lock());
         while let Ok(Some(frame)) = read_frame(&mut input) {
             let reply = match postcard::from_bytes::<Request>(&frame) {

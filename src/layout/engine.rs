@@ -13,10 +13,10 @@ use typst::syntax::{DiagSpanKind, FileId, RootedPath, Source, VirtualPath, Virtu
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, World, WorldExt};
-use typst_as_lib::typst_kit_options::TypstKitFontOptions;
 use typst_as_lib::{TypstEngine, TypstTemplateCollection, TypstWorld};
 use typst_layout::PagedDocument;
 
+use super::fonts::FontLibrary;
 use super::resolver::TemplateFolder;
 use crate::diag::{Diagnostic, SourceText};
 use crate::templates;
@@ -27,6 +27,7 @@ const CACHE_MAX_AGE: usize = 10;
 
 pub struct Engine {
     typst: TypstEngine<TypstTemplateCollection>,
+    fonts: Arc<FontLibrary>,
     /// A custom template's folder: its files are read from here.
     folder: Option<Arc<TemplateFolder>>,
 }
@@ -42,15 +43,14 @@ pub struct Compiled {
 impl Engine {
     /// An engine with the built-in templates; `root` adds a custom template's
     /// folder, read from disk.
-    pub fn new(fonts: Vec<Font>, root: Option<&Path>) -> Result<Self, Diagnostic> {
-        let mut builder = TypstEngine::builder()
-            .fonts(fonts)
-            // Typst's own embedded faces (math, monospace) after ours.
-            .search_fonts_with(TypstKitFontOptions::new().include_system_fonts(false).include_embedded_fonts(true))
-            .comemo_evict_max_age(None)
-            .with_static_source_file_resolver(templates::sources().into_iter().map(|(path, source)| {
+    pub fn new(fonts: Arc<FontLibrary>, root: Option<&Path>) -> Result<Self, Diagnostic> {
+        // The fonts are not given to typst-as-lib: the world of each
+        // compilation hands Typst `fonts` (parsed on first use) itself.
+        let mut builder = TypstEngine::builder().comemo_evict_max_age(None).with_static_source_file_resolver(
+            templates::sources().into_iter().map(|(path, source)| {
                 Source::new(file_id(&path).expect("built-in paths are valid"), source.to_string())
-            }));
+            }),
+        );
         let folder = match root {
             Some(root) => {
                 let folder = TemplateFolder::new(root).map_err(|e| {
@@ -63,7 +63,7 @@ impl Engine {
             }
             None => None,
         };
-        Ok(Engine { typst: builder.build(), folder })
+        Ok(Engine { typst: builder.build(), fonts, folder })
     }
 
     /// Compiles `main` (a path inside the engine, such as
@@ -77,7 +77,7 @@ impl Engine {
             .with_inputs(inputs)
             .build()
             .map_err(|e| vec![Diagnostic::new(format!("the layout engine could not start: {e}"))])?;
-        let world = Recording { inner: world, read: Mutex::default() };
+        let world = Recording { inner: world, fonts: &self.fonts, read: Mutex::default() };
         let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
         typst::comemo::evict(CACHE_MAX_AGE);
         match output {
@@ -154,9 +154,11 @@ impl typst_as_lib::file_resolver::FileResolver for SharedFolder {
     }
 }
 
-/// The world of one compilation, noting each file it hands Typst.
+/// The world of one compilation: typst-as-lib's, with our fonts, noting
+/// each file it hands Typst.
 struct Recording<'a> {
     inner: TypstWorld<'a>,
+    fonts: &'a FontLibrary,
     read: Mutex<HashMap<FileId, String>>,
 }
 
@@ -175,7 +177,7 @@ impl World for Recording<'_> {
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        self.inner.book()
+        self.fonts.book()
     }
 
     fn main(&self) -> FileId {
@@ -195,7 +197,7 @@ impl World for Recording<'_> {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.inner.font(index)
+        self.fonts.font(index)
     }
 
     fn today(&self, offset: Option<typst::foundations::Duration>) -> Option<Datetime> {

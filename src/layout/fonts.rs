@@ -1,58 +1,223 @@
-//! The fonts the engine can use, read once per process and handed to Typst
-//! as bytes: Typst re-reads fonts given by path on every glyph lookup
-//! (../shared/typst-facts.md §2), which is about 100 times slower.
+//! The fonts a layout can use: those bundled in the binary (Noto for Latin,
+//! Greek and Cyrillic, CJK in each region's forms, nineteen more scripts and
+//! colour emoji), Typst's own (maths, monospace), `--font-path` folders and,
+//! when a layout names a font found nowhere else, the machine's.
+//!
+//! Bundled faces are static bytes, never copied, and parsed only when a
+//! poster first uses them: their descriptions (family, style, which
+//! characters they cover) are precomputed in `fonts/book.json`, which a test
+//! keeps equal to what Typst computes. So fifty faces cost a poster that uses
+//! four no more than four. Typst re-reads fonts given by path on every glyph
+//! lookup (../shared/typst-facts.md §2), about 100 times slower, so every
+//! font here is in memory (mapped, for files on disk).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use typst::foundations::Bytes;
-use typst::text::Font;
+use typst::text::{Font, FontBook, FontInfo};
+use typst::utils::LazyHash;
 
 use crate::diag::Diagnostic;
 use crate::limits::MAX_FONT_FILE_BYTES;
 
-/// The faces bundled in the binary, so posters look the same everywhere.
-/// They come first in the engine's font book, so they win over any system
-/// copy of the same family.
-static BUNDLED: &[&[u8]] = &[
-    include_bytes!("../../fonts/NotoSans-Regular.ttf"),
-    include_bytes!("../../fonts/NotoSans-Bold.ttf"),
-    include_bytes!("../../fonts/NotoSans-Italic.ttf"),
-    include_bytes!("../../fonts/NotoSans-BoldItalic.ttf"),
-    include_bytes!("../../fonts/NotoSansCJKsc-Regular.otf"),
-    include_bytes!("../../fonts/NotoSansCJKsc-Bold.otf"),
+/// A font file compiled into the binary, and the faces of it that are used.
+struct Bundled {
+    data: &'static [u8],
+    faces: &'static [u32],
+}
+
+macro_rules! bundled {
+    ($file:literal) => {
+        bundled!($file, [0])
+    };
+    ($file:literal, $faces:expr) => {
+        Bundled { data: include_bytes!(concat!("../../fonts/", $file)), faces: &$faces }
+    };
+}
+
+/// Bundled fonts, in the order they enter the font book: on a tie, Typst
+/// takes the first face, so these win over any copy on the system.
+static BUNDLED: &[Bundled] = &[
+    bundled!("NotoSans-Regular.ttf"),
+    bundled!("NotoSans-Bold.ttf"),
+    bundled!("NotoSans-Italic.ttf"),
+    bundled!("NotoSans-BoldItalic.ttf"),
+    // Sans faces JP, KR, SC, TC, HK; the collection's mono faces are left out.
+    bundled!("NotoSansCJK-Regular.ttc", [0, 1, 2, 3, 4]),
+    bundled!("NotoSansCJK-Bold.ttc", [0, 1, 2, 3, 4]),
+    bundled!("NotoSansArabic-Regular.ttf"),
+    bundled!("NotoSansArabic-Bold.ttf"),
+    bundled!("NotoSansHebrew-Regular.ttf"),
+    bundled!("NotoSansHebrew-Bold.ttf"),
+    bundled!("NotoSansDevanagari-Regular.ttf"),
+    bundled!("NotoSansDevanagari-Bold.ttf"),
+    bundled!("NotoSansBengali-Regular.ttf"),
+    bundled!("NotoSansBengali-Bold.ttf"),
+    bundled!("NotoSansThai-Regular.ttf"),
+    bundled!("NotoSansThai-Bold.ttf"),
+    bundled!("NotoSansTamil-Regular.ttf"),
+    bundled!("NotoSansTamil-Bold.ttf"),
+    bundled!("NotoSansTelugu-Regular.ttf"),
+    bundled!("NotoSansTelugu-Bold.ttf"),
+    bundled!("NotoSansKannada-Regular.ttf"),
+    bundled!("NotoSansKannada-Bold.ttf"),
+    bundled!("NotoSansMalayalam-Regular.ttf"),
+    bundled!("NotoSansMalayalam-Bold.ttf"),
+    bundled!("NotoSansGujarati-Regular.ttf"),
+    bundled!("NotoSansGujarati-Bold.ttf"),
+    bundled!("NotoSansGurmukhi-Regular.ttf"),
+    bundled!("NotoSansGurmukhi-Bold.ttf"),
+    bundled!("NotoSansOriya-Regular.ttf"),
+    bundled!("NotoSansOriya-Bold.ttf"),
+    bundled!("NotoSansSinhala-Regular.ttf"),
+    bundled!("NotoSansSinhala-Bold.ttf"),
+    bundled!("NotoSansArmenian-Regular.ttf"),
+    bundled!("NotoSansArmenian-Bold.ttf"),
+    bundled!("NotoSansGeorgian-Regular.ttf"),
+    bundled!("NotoSansGeorgian-Bold.ttf"),
+    bundled!("NotoSansEthiopic-Regular.ttf"),
+    bundled!("NotoSansEthiopic-Bold.ttf"),
+    bundled!("NotoSansKhmer-Regular.ttf"),
+    bundled!("NotoSansKhmer-Bold.ttf"),
+    bundled!("NotoSansLao-Regular.ttf"),
+    bundled!("NotoSansLao-Bold.ttf"),
+    bundled!("NotoSansMyanmar-Regular.ttf"),
+    bundled!("NotoSansMyanmar-Bold.ttf"),
+    bundled!("NotoColorEmoji.ttf"),
 ];
 
-/// Where fonts come from beyond the bundled ones.
+/// The descriptions of the built-in faces (bundled, then Typst's own), in
+/// the order `built_in_faces` lists them. Regenerate with
+/// `TALKPOSTER_BLESS=1 cargo test --release --lib font_book`.
+const BOOK_JSON: &str = include_str!("../../fonts/book.json");
+
+/// Where a face comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FontOrigin {
+    Bundled,
+    /// Typst's own: New Computer Modern (Math), Libertinus, DejaVu Sans Mono.
+    Typst,
+    /// A `--font-path` folder.
+    FontPath,
+    System,
+}
+
+impl FontOrigin {
+    pub fn describe(self) -> &'static str {
+        match self {
+            FontOrigin::Bundled => "bundled",
+            FontOrigin::Typst => "Typst's own",
+            FontOrigin::FontPath => "--font-path",
+            FontOrigin::System => "system",
+        }
+    }
+}
+
+/// Every built-in face as (its file's bytes, index in the file, origin).
+/// Faces of one file share one `Bytes`: Typst hashes a font's whole file
+/// the first time it meets it, so a collection is hashed once, not per face.
+fn built_in_faces() -> Vec<(Bytes, u32, FontOrigin)> {
+    let bundled =
+        BUNDLED.iter().flat_map(|b| b.faces.iter().map(move |i| (Bytes::new(b.data), *i, FontOrigin::Bundled)));
+    let typst = typst_assets::fonts().map(|data| (Bytes::new(data), 0, FontOrigin::Typst));
+    let mut out: Vec<(Bytes, u32, FontOrigin)> = Vec::new();
+    for (bytes, index, origin) in bundled.chain(typst) {
+        // Reuse the `Bytes` of the previous face of the same file.
+        let bytes = match out.last() {
+            Some((prev, _, _)) if prev.as_ptr() == bytes.as_ptr() => prev.clone(),
+            _ => bytes,
+        };
+        out.push((bytes, index, origin));
+    }
+    out
+}
+
+/// One face: its data, and the font once parsed.
+struct Slot {
+    data: Bytes,
+    index: u32,
+    origin: FontOrigin,
+    font: OnceLock<Option<Font>>,
+}
+
+/// The faces a layout engine sees, with Typst's book of them.
+pub struct FontLibrary {
+    book: LazyHash<FontBook>,
+    slots: Vec<Slot>,
+}
+
+/// Where fonts come from beyond the built-in ones.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct FontSources {
     /// Folders given with `--font-path`, searched recursively.
     pub dirs: Vec<PathBuf>,
-    /// The machine's fonts (for custom templates; not needed by built-ins).
+    /// The machine's fonts (for custom templates, and brand fonts found
+    /// nowhere else).
     pub system: bool,
 }
 
-/// Every face, bundled first, then `--font-path` folders, then the system.
-pub fn load(sources: &FontSources) -> Result<Vec<Font>, Diagnostic> {
-    let mut fonts: Vec<Font> = BUNDLED.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect();
-    let mut files = BTreeSet::new();
-    for dir in &sources.dirs {
-        files.extend(font_files(dir)?);
-    }
-    if sources.system {
-        let mut db = fontdb::Database::new();
-        db.load_system_fonts();
-        files.extend(db.faces().filter_map(|face| match &face.source {
-            fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => Some(p.clone()),
-            fontdb::Source::Binary(_) => None,
-        }));
-    }
-    for file in files {
-        if let Some(data) = map_file(&file) {
-            fonts.extend(Font::iter(data));
+impl FontLibrary {
+    /// The built-in faces (described, not parsed), then every face of the
+    /// `--font-path` folders and, if asked, of the system (parsed now: there
+    /// are no descriptions of them to read).
+    pub fn new(sources: &FontSources) -> Result<Self, Diagnostic> {
+        let infos: Vec<FontInfo> = serde_json::from_str(BOOK_JSON).expect("fonts/book.json is checked by a test");
+        let mut book = FontBook::new();
+        let mut slots = Vec::new();
+        for (info, (data, index, origin)) in infos.into_iter().zip(built_in_faces()) {
+            book.push(info);
+            slots.push(Slot { data, index, origin, font: OnceLock::new() });
         }
+        let mut files = Vec::new();
+        for dir in &sources.dirs {
+            files.extend(font_files(dir)?.into_iter().map(|f| (f, FontOrigin::FontPath)));
+        }
+        if sources.system {
+            files.extend(system_font_files().into_iter().map(|f| (f, FontOrigin::System)));
+        }
+        for (file, origin) in files {
+            let Some(data) = map_file(&file) else { continue };
+            for font in Font::iter(data.clone()) {
+                book.push(font.info().clone());
+                let index = font.index();
+                slots.push(Slot { data: data.clone(), index, origin, font: OnceLock::from(Some(font)) });
+            }
+        }
+        Ok(FontLibrary { book: LazyHash::new(book), slots })
     }
-    Ok(fonts)
+
+    pub fn book(&self) -> &LazyHash<FontBook> {
+        &self.book
+    }
+
+    /// The face at `index` of the book, parsed on first use.
+    pub fn font(&self, index: usize) -> Option<Font> {
+        let slot = self.slots.get(index)?;
+        slot.font.get_or_init(|| Font::new(slot.data.clone(), slot.index)).clone()
+    }
+
+    /// Every family, once, with where its first face comes from, sorted.
+    pub fn families(&self) -> Vec<(String, FontOrigin)> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            if let Some(info) = self.book.info(i)
+                && seen.insert(info.family.to_lowercase())
+            {
+                out.push((info.family.clone(), slot.origin));
+            }
+        }
+        out.sort_by_key(|(f, _)| f.to_lowercase());
+        out
+    }
+
+    /// Whether a family of this name is in the book (as Typst matches: in
+    /// any case).
+    pub fn has_family(&self, family: &str) -> bool {
+        self.book.contains_family(&family.to_lowercase())
+    }
 }
 
 /// The font files under a `--font-path` folder: ordinary files (links
@@ -79,9 +244,23 @@ pub fn font_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(files)
 }
 
+/// The machine's font files, as fontdb finds them.
+fn system_font_files() -> Vec<PathBuf> {
+    let mut db = fontdb::Database::new();
+    db.load_system_fonts();
+    let files: BTreeSet<PathBuf> = db
+        .faces()
+        .filter_map(|face| match &face.source {
+            fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => Some(p.clone()),
+            fontdb::Source::Binary(_) => None,
+        })
+        .collect();
+    files.into_iter().collect()
+}
+
 /// Maps a font file into memory: only the pages Typst touches are read.
 fn map_file(path: &Path) -> Option<Bytes> {
-    let file = std::fs::File::open(path).ok()?;
+    let file = crate::files::open_regular(path).ok()?;
     // Safety: font files are not expected to change while we run; if one
     // does, glyphs may come out wrong but memory stays valid (read-only map).
     let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
@@ -92,18 +271,59 @@ fn map_file(path: &Path) -> Option<Bytes> {
 mod tests {
     use super::*;
 
+    /// What Typst computes for each built-in face, in order.
+    fn computed_infos() -> Vec<FontInfo> {
+        built_in_faces()
+            .into_iter()
+            .map(|(data, index, _)| Font::new(data, index).expect("a readable face").info().clone())
+            .collect()
+    }
+
     #[test]
-    fn bundled_faces_are_the_ones_the_layouts_name() {
-        let fonts = load(&FontSources::default()).unwrap();
-        let families: BTreeSet<String> = fonts.iter().map(|f| f.info().family.clone()).collect();
-        assert!(families.contains("Noto Sans"), "{families:?}");
-        assert!(families.contains("Noto Sans CJK SC"), "{families:?}");
-        assert_eq!(fonts.len(), 6);
+    fn font_book_is_current() {
+        let computed = computed_infos();
+        if std::env::var_os("TALKPOSTER_BLESS").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/book.json");
+            std::fs::write(path, serde_json::to_string(&computed).unwrap()).unwrap();
+            return;
+        }
+        let stored: Vec<FontInfo> = serde_json::from_str(BOOK_JSON).unwrap();
+        assert!(
+            stored == computed,
+            "fonts/book.json is stale: run TALKPOSTER_BLESS=1 cargo test --release --lib font_book"
+        );
+    }
+
+    #[test]
+    fn every_script_the_layouts_name_is_bundled() {
+        let library = FontLibrary::new(&FontSources::default()).unwrap();
+        for family in [
+            "Noto Sans",
+            "Noto Sans CJK SC",
+            "Noto Sans CJK TC",
+            "Noto Sans CJK JP",
+            "Noto Sans CJK KR",
+            "Noto Sans Arabic",
+            "Noto Sans Hebrew",
+            "Noto Sans Devanagari",
+            "Noto Sans Bengali",
+            "Noto Sans Thai",
+            "Noto Color Emoji",
+            "New Computer Modern Math",
+        ] {
+            assert!(library.has_family(family), "{family}");
+        }
+        assert!(!library.has_family("Noto Sans Mono CJK SC"), "mono faces are left out");
+        // Faces are parsed on use, and come out as described.
+        let i = (0..library.slots.len()).find(|i| library.book.info(*i).unwrap().family == "Noto Sans CJK JP").unwrap();
+        assert!(library.slots[i].font.get().is_none());
+        assert_eq!(library.font(i).unwrap().info().family, "Noto Sans CJK JP");
     }
 
     #[test]
     fn missing_font_folder_is_an_error() {
-        let e = load(&FontSources { dirs: vec!["/no/such/fonts".into()], system: false }).unwrap_err();
-        assert!(e.to_string().contains("/no/such/fonts"));
+        let sources = FontSources { dirs: vec!["/no/such/fonts".into()], system: false };
+        let e = FontLibrary::new(&sources).err().unwrap();
+        assert!(e.message.contains("/no/such/fonts"));
     }
 }

@@ -12,7 +12,7 @@ pub mod resolver;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use typst::foundations::{Dict, IntoValue, Str};
 use typst_layout::PagedDocument;
@@ -24,29 +24,44 @@ use crate::templates;
 use crate::text::paragraphs;
 pub use check::Problem;
 use engine::{Compiled, Engine};
-use fonts::FontSources;
+use fonts::{FontLibrary, FontSources};
 
-/// Lays out events. Holds one engine per template folder, each built once
-/// and shared by every talk (and thread) that uses it.
+/// Lays out events. Holds one engine per template folder (and font set),
+/// each built once and shared by every talk (and thread) that uses it.
 pub struct Layouter {
     font_dirs: Vec<PathBuf>,
-    engines: Mutex<HashMap<Option<PathBuf>, Arc<Engine>>>,
+    /// Without and with the machine's fonts, each made when first needed.
+    fonts: [OnceLock<Result<Arc<FontLibrary>, Diagnostic>>; 2],
+    engines: Mutex<HashMap<(Option<PathBuf>, bool), Arc<Engine>>>,
 }
 
 impl Layouter {
     pub fn new(font_dirs: Vec<PathBuf>) -> Self {
-        Layouter { font_dirs, engines: Mutex::new(HashMap::new()) }
+        Layouter { font_dirs, fonts: Default::default(), engines: Mutex::new(HashMap::new()) }
     }
 
-    /// The engine for a template folder (`None`: built-ins only). Custom
-    /// templates also see the system's fonts; built-ins do not need them.
-    fn engine(&self, root: Option<&Path>) -> Result<Arc<Engine>, Diagnostic> {
-        let key = root.map(Path::to_path_buf);
+    /// Builds the engine for the built-in layouts now, rather than for the
+    /// first talk (a worker does this while the talks are being read).
+    pub fn prepare(&self) {
+        let _ = self.engine(None, false);
+    }
+
+    /// The bundled fonts and those of `--font-path`, and with `system` also
+    /// the machine's.
+    pub fn fonts(&self, system: bool) -> Result<Arc<FontLibrary>, Diagnostic> {
+        let sources = FontSources { dirs: self.font_dirs.clone(), system };
+        self.fonts[usize::from(system)].get_or_init(|| FontLibrary::new(&sources).map(Arc::new)).clone()
+    }
+
+    /// The engine for a template folder (`None`: built-ins only), with or
+    /// without the machine's fonts. Custom templates see them; built-ins
+    /// only when a brand font is found nowhere else.
+    fn engine(&self, root: Option<&Path>, system: bool) -> Result<Arc<Engine>, Diagnostic> {
+        let key = (root.map(Path::to_path_buf), system);
         if let Some(e) = self.engines.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return Ok(e.clone());
         }
-        let sources = FontSources { dirs: self.font_dirs.clone(), system: root.is_some() };
-        let engine = Arc::new(Engine::new(fonts::load(&sources)?, root)?);
+        let engine = Arc::new(Engine::new(self.fonts(system)?, root)?);
         let mut engines = self.engines.lock().unwrap_or_else(|p| p.into_inner());
         Ok(engines.entry(key).or_insert(engine).clone())
     }
@@ -54,7 +69,7 @@ impl Layouter {
     /// Compiles a built-in auxiliary layout (such as the contact sheet) with
     /// the given inputs, without the poster checks.
     pub fn compile_builtin(&self, name: &str, inputs: Dict) -> Result<PagedDocument, Vec<Diagnostic>> {
-        let engine = self.engine(None).map_err(|d| vec![d])?;
+        let engine = self.engine(None, false).map_err(|d| vec![d])?;
         engine.compile(&templates::builtin_path(name), inputs).map(|c| c.document)
     }
 
@@ -65,7 +80,8 @@ impl Layouter {
     pub fn layout(&self, event: &Event, assets: &Assets, template: &TemplateRef) -> Result<Compiled, Vec<Problem>> {
         let other = |d: Diagnostic| vec![Problem::Other(d)];
         let (root, main) = entry_point(template).map_err(other)?;
-        let engine = self.engine(root.as_deref()).map_err(other)?;
+        let system = root.is_some();
+        let engine = self.engine(root.as_deref(), system).map_err(other)?;
         let compiled = match engine.compile(&main, inputs::build(event, assets)) {
             Ok(c) => c,
             Err(errors) => {

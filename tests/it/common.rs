@@ -18,8 +18,14 @@ pub fn events() -> Vec<PathBuf> {
     v
 }
 
+/// The binary under test: the one Cargo built, or TALKPOSTER_BIN (to keep
+/// testing one build while the next compiles, in long property runs).
+pub fn binary() -> PathBuf {
+    std::env::var_os("TALKPOSTER_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_talkposter")), PathBuf::from)
+}
+
 pub fn talkposter(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_talkposter")).args(args).output().expect("run talkposter")
+    Command::new(binary()).args(args).output().expect("run talkposter")
 }
 
 pub fn render(event: &Path, out: &Path, extra: &[&str]) -> Output {
@@ -167,7 +173,7 @@ pub const MINIMAL: &str =
 /// the peak in MB. Linux only (reads /proc).
 pub fn talkposter_with_peak_mb(args: &[&str]) -> (Output, u64) {
     use std::io::Read;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_talkposter"))
+    let mut child = Command::new(binary())
         .args(args)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -295,7 +295,7 @@ fn an_interrupted_batch_keeps_what_it_finished() {
     let looping = talk("markup: typst\nabstract: '#for i in range(100000) { for j in range(100000) { } }'\n");
     let dir = folder(&[("zz-loops.yaml", &looping)]);
     let out = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_talkposter"))
+    let mut child = std::process::Command::new(binary())
         .args(["batch", s(dir.path()), "-o", s(out.path()), "-j", "1"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -312,4 +312,39 @@ fn an_interrupted_batch_keeps_what_it_finished() {
     child.wait().unwrap();
     let o = batch(&[s(dir.path()), "-o", s(out.path()), "--time-limit", "1"]);
     assert!(stdout(&o).contains("0 rendered, 1 up to date, 1 failed"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_large_series_logo_is_prepared_once_and_an_impossible_one_refused_for_each_talk() {
+    // 36 megapixels: within the limit, decoded once for the whole series.
+    let logo = image::RgbImage::from_fn(6000, 6000, |x, y| image::Rgb([(x / 24) as u8, (y / 24) as u8, 90]));
+    let mut png = Vec::new();
+    let encoder = image::codecs::png::PngEncoder::new_with_quality(
+        &mut png,
+        image::codecs::png::CompressionType::Fast,
+        image::codecs::png::FilterType::Sub,
+    );
+    logo.write_with_encoder(encoder).unwrap();
+    let series = b"defaults:\n  organizer: {name: Org, logo: logo.png}\n";
+    let talks: Vec<(String, Vec<u8>)> = (1..=4).map(|i| (format!("t{i}.yaml"), talk(""))).collect();
+    let mut all: Vec<(&str, &[u8])> = talks.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    all.push(("series.yaml", series));
+    all.push(("logo.png", &png));
+    let dir = folder(&all);
+    let out = tempfile::tempdir().unwrap();
+    let (o, peak) = talkposter_with_peak_mb(&["batch", s(dir.path()), "-o", s(out.path())]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("5 rendered"), "{}", stdout(&o));
+    // One decode is 6000 × 6000 × 3 bytes = 103 MB; one per talk at once was 2.2 GB.
+    assert!(peak < 900, "peak memory {peak} MB");
+
+    // 16384 × 16384 = 268 megapixels: refused from its header, for each talk.
+    std::fs::write(dir.path().join("logo.png"), png_header_only(16384, 16384)).unwrap();
+    let (o, peak) = talkposter_with_peak_mb(&["batch", s(dir.path()), "-o", s(out.path())]);
+    assert!(stdout(&o).contains("0 rendered, 0 up to date, 5 failed"), "{}", stdout(&o));
+    assert_eq!(
+        stderr(&o).matches("is 16384 × 16384 pixels (268 megapixels), over the limit of 64 megapixels").count(),
+        5
+    );
+    assert!(peak < 400, "peak memory {peak} MB");
 }

@@ -6,5 +6,6 @@ mod common;
 mod golden;
 mod hostile;
 mod layouts;
+mod properties;
 mod render;
 mod validation;
