@@ -26,9 +26,18 @@ pub enum Command {
     Batch(BatchArgs),
     /// List the built-in layouts, one line each.
     Templates,
+    /// List the font families layouts can use (for `organizer.font`), and where each comes from.
+    Fonts(FontsArgs),
     /// (internal) Lay out talks sent on stdin; started by `render` and `batch`.
     #[command(hide = true)]
     Worker(WorkerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FontsArgs {
+    /// Extra folder of fonts (.ttf, .otf, .ttc), as for `render`; repeatable.
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_path: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -84,7 +93,7 @@ pub struct OutputArgs {
     #[arg(long, value_name = "NAME|FILE")]
     pub template: Option<String>,
 
-    /// Extra folder of fonts (.ttf, .otf, .ttc) for custom templates; repeatable.
+    /// Extra folder of fonts (.ttf, .otf, .ttc), for `organizer.font` and custom templates; repeatable.
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_path: Vec<PathBuf>,
 

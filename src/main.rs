@@ -10,7 +10,7 @@ use clap::Parser;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use talkposter::batch::{self, BatchOptions, Outcome, Report, TalkResult};
-use talkposter::cli::{BatchArgs, Cli, Command, OutputArgs, RenderArgs};
+use talkposter::cli::{BatchArgs, Cli, Command, FontsArgs, OutputArgs, RenderArgs};
 use talkposter::diag::{self, Diagnostic, Failure};
 use talkposter::event::TemplateRef;
 use talkposter::pipeline::Options;
@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Fonts(args) => list_fonts(args),
         Command::Worker(args) => return worker::serve(args.font_path),
     };
 
@@ -177,6 +178,15 @@ fn summarize(report: &Report) {
 fn report_failure(what: &str, f: &Failure) {
     eprintln!("\nfailed: {what}");
     print_diagnostics(&f.0);
+}
+
+/// `talkposter fonts`: every family, and where it comes from.
+fn list_fonts(args: FontsArgs) -> Result<ExitCode, Failure> {
+    let library = talkposter::layout::Layouter::new(args.font_path).fonts(true)?;
+    for (family, origin) in library.families() {
+        println!("{family:<40} {}", origin.describe());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `--template`: the same rule as `template:` in an event, from the current folder.

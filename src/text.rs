@@ -20,6 +20,49 @@ pub fn is_hangul(c: char) -> bool {
     c.script() == Script::Hangul
 }
 
+/// The language Typst should set `s` in (its shaping, line breaking and
+/// direction): the language it was declared in, unless it is mostly in a
+/// script of another language (an Arabic name in an English poster is set
+/// as Arabic). `declared` is a language code (`en`, `zh`, `ja`, `ko`).
+pub fn typst_lang(declared: &'static str, s: &str) -> &'static str {
+    let mut counts: Vec<(Script, usize)> = Vec::new();
+    for c in s.chars() {
+        let script = c.script();
+        if matches!(script, Script::Common | Script::Inherited | Script::Unknown) {
+            continue;
+        }
+        match counts.iter_mut().find(|(sc, _)| *sc == script) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((script, 1)),
+        }
+    }
+    let Some((dominant, _)) = counts.into_iter().max_by_key(|(_, n)| *n) else { return declared };
+    match dominant {
+        Script::Arabic => "ar",
+        Script::Hebrew => "he",
+        Script::Devanagari => "hi",
+        Script::Bengali => "bn",
+        Script::Thai => "th",
+        Script::Tamil => "ta",
+        Script::Telugu => "te",
+        Script::Kannada => "kn",
+        Script::Malayalam => "ml",
+        Script::Gujarati => "gu",
+        Script::Gurmukhi => "pa",
+        Script::Oriya => "or",
+        Script::Sinhala => "si",
+        Script::Armenian => "hy",
+        Script::Georgian => "ka",
+        Script::Ethiopic => "am",
+        Script::Khmer => "km",
+        Script::Lao => "lo",
+        Script::Myanmar => "my",
+        Script::Greek => "el",
+        Script::Cyrillic => "ru",
+        _ => declared,
+    }
+}
+
 /// Characters set one per em in CJK text: Han, kana, Hangul and the
 /// full-width punctuation and forms.
 pub fn is_wide(c: char) -> bool {
@@ -90,10 +133,22 @@ pub fn is_honorific(word: &str) -> bool {
         "先生",
         "女士",
         "さん",
-        "先生",
         "准教授",
         "교수",
         "박사",
+        // Dr. and Prof. in Arabic, Hebrew, Hindi, Thai and Bengali.
+        "د",
+        "أ.د",
+        "פרופ'",
+        "ד\"ר",
+        "डॉ",
+        "प्रो",
+        "ดร",
+        "ศ",
+        "รศ",
+        "ผศ",
+        "ড",
+        "অধ্যাপক",
     ];
     HONORIFICS.contains(&word.trim_end_matches('.').to_lowercase().as_str())
 }
@@ -104,17 +159,19 @@ pub fn initials(name: &str) -> String {
     // `Weijian Luo, PhD`: degrees after a comma are not part of the name.
     let name = name.split(',').next().unwrap_or(name);
     let words: Vec<&str> = name.split_whitespace().filter(|w| !is_honorific(w)).collect();
-    let spaced: Vec<&str> =
-        words.iter().copied().filter(|w| w.chars().next().is_some_and(|c| c.is_alphabetic() && !is_wide(c))).collect();
-    if spaced.is_empty() {
+    let first_letter = |w: &str| w.chars().find(|c| c.is_alphabetic());
+    let Some(first) = words.first().and_then(|w| first_letter(w)) else { return String::new() };
+    if is_wide(first) {
         // A CJK name: its first character, the family name.
-        return words.iter().flat_map(|w| w.chars()).find(|c| c.is_alphabetic()).map(String::from).unwrap_or_default();
+        return first.to_string();
     }
-    let mut out = String::new();
-    for w in [spaced.first(), spaced.last()].into_iter().flatten().take(if spaced.len() > 1 { 2 } else { 1 }) {
-        out.extend(w.chars().next().map(|c| c.to_uppercase().to_string()));
+    if first.is_lowercase() == first.is_uppercase() {
+        // A script without capitals (Arabic, Devanagari, Thai…): the first
+        // letter alone, as two would not read as initials.
+        return first.to_string();
     }
-    out
+    let last = words.last().and_then(|w| first_letter(w)).filter(|_| words.len() > 1);
+    [Some(first), last].into_iter().flatten().flat_map(char::to_uppercase).collect()
 }
 
 /// Lower-case letters and digits joined by `-`, titles dropped: a talk's
@@ -140,6 +197,18 @@ mod tests {
         }
         assert!(!is_han('あ') && !is_han('한') && !is_han('a') && !is_han('。'));
         assert!(is_kana('あ') && is_kana('カ') && is_hangul('한'));
+    }
+
+    #[test]
+    fn text_in_another_script_is_set_in_its_language() {
+        assert_eq!(typst_lang("en", "Dr. Yilun Xu"), "en");
+        assert_eq!(typst_lang("en", "مرحبا بالعالم"), "ar");
+        assert_eq!(typst_lang("en", "डॉ. अनन्या शर्मा (IIT)"), "hi");
+        assert_eq!(typst_lang("en", "Prof. शर्मा (IIT Delhi)"), "en", "mostly Latin");
+        assert_eq!(typst_lang("zh", "静园五院204室"), "zh");
+        assert_eq!(typst_lang("ja", "早稲田大学"), "ja");
+        assert_eq!(typst_lang("en", "שלום"), "he");
+        assert_eq!(typst_lang("en", "2024 · 16:00"), "en");
     }
 
     #[test]
@@ -171,6 +240,10 @@ mod tests {
         assert_eq!(initials("Weijian Luo 博士"), "WL");
         assert_eq!(initials("教授 李明"), "李");
         assert_eq!(initials("김민준 교수"), "김");
+        assert_eq!(initials("د. ليلى الحسن"), "ل");
+        assert_eq!(initials("डॉ. अनन्या शर्मा"), "अ");
+        assert_eq!(initials("פרופ' נועה כהן"), "נ");
+        assert_eq!(initials("Dr. Андрей Колмогоров"), "АК");
     }
 
     #[test]

@@ -3,44 +3,15 @@
 
 use jiff::civil::{Date, Time, Weekday};
 
-use super::model::When;
+use super::model::{Lang, When};
 
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn weekday_en(w: Weekday) -> &'static str {
-    match w {
-        Weekday::Monday => "Monday",
-        Weekday::Tuesday => "Tuesday",
-        Weekday::Wednesday => "Wednesday",
-        Weekday::Thursday => "Thursday",
-        Weekday::Friday => "Friday",
-        Weekday::Saturday => "Saturday",
-        Weekday::Sunday => "Sunday",
-    }
-}
-
-fn weekday_zh(w: Weekday) -> &'static str {
-    match w {
-        Weekday::Monday => "星期一",
-        Weekday::Tuesday => "星期二",
-        Weekday::Wednesday => "星期三",
-        Weekday::Thursday => "星期四",
-        Weekday::Friday => "星期五",
-        Weekday::Saturday => "星期六",
-        Weekday::Sunday => "星期日",
+/// The weekday's name in a CJK language: `星期四`, `木`, `목`.
+fn weekday_cjk(lang: Lang, w: Weekday) -> &'static str {
+    let i = w.to_monday_zero_offset() as usize;
+    match lang {
+        Lang::Ja => ["月", "火", "水", "木", "金", "土", "日"][i],
+        Lang::Ko => ["월", "화", "수", "목", "금", "토", "일"][i],
+        _ => ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"][i],
     }
 }
 
@@ -59,23 +30,45 @@ pub fn time_range(start: Time, end: Option<Time>) -> String {
 
 /// `2024年6月13日 星期四`
 pub fn date_zh(d: Date) -> String {
-    format!("{}年{}月{}日 {}", d.year(), d.month(), d.day(), weekday_zh(d.weekday()))
+    format!("{}年{}月{}日 {}", d.year(), d.month(), d.day(), weekday_cjk(Lang::Zh, d.weekday()))
 }
 
 /// `Thursday, June 13, 2024`
 pub fn date_en(d: Date) -> String {
-    let month = MONTHS_EN[(d.month() - 1) as usize];
-    format!("{}, {} {}, {}", weekday_en(d.weekday()), month, d.day(), d.year())
+    d.strftime("%A, %B %-d, %Y").to_string()
+}
+
+/// The date in `lang`: `Thursday, June 13, 2024`, `2024年6月13日 星期四`,
+/// `2024年6月13日（木）`, `2024년 6월 13일 (목)`.
+pub fn date_in(lang: Lang, d: Date) -> String {
+    match lang {
+        Lang::En => date_en(d),
+        Lang::Zh => date_zh(d),
+        Lang::Ja => format!("{}年{}月{}日（{}）", d.year(), d.month(), d.day(), weekday_cjk(Lang::Ja, d.weekday())),
+        Lang::Ko => format!("{}년 {}월 {}일 ({})", d.year(), d.month(), d.day(), weekday_cjk(Lang::Ko, d.weekday())),
+    }
+}
+
+/// The date and time in `lang`: `Thursday, June 13, 2024 · 16:00–17:30`,
+/// `2024年6月13日 星期四 16:00–17:30`, `2024年6月13日（木）16:00–17:30`,
+/// `2024년 6월 13일 (목) 16:00–17:30`.
+pub fn when_in(lang: Lang, w: &When) -> String {
+    let (date, time) = (date_in(lang, w.date), time_range(w.start, w.end));
+    match lang {
+        Lang::En => format!("{date} · {time}"),
+        Lang::Ja => format!("{date}{time}"),
+        Lang::Zh | Lang::Ko => format!("{date} {time}"),
+    }
 }
 
 /// `2024年6月13日 星期四 16:00–17:30`
 pub fn when_zh(w: &When) -> String {
-    format!("{} {}", date_zh(w.date), time_range(w.start, w.end))
+    when_in(Lang::Zh, w)
 }
 
 /// `Thursday, June 13, 2024 · 16:00–17:30`
 pub fn when_en(w: &When) -> String {
-    format!("{} · {}", date_en(w.date), time_range(w.start, w.end))
+    when_in(Lang::En, w)
 }
 
 /// Days in the given month, for messages about impossible dates.
@@ -122,6 +115,14 @@ mod tests {
         assert_eq!(days_in_month(1900, 2), Some(28));
         assert_eq!(days_in_month(2000, 2), Some(29));
         assert_eq!(date_zh(date(2000, 2, 29)), "2000年2月29日 星期二");
+    }
+
+    #[test]
+    fn japanese_and_korean_dates() {
+        let w = when(date(2024, 6, 13), time(16, 0, 0, 0), Some(time(17, 30, 0, 0)));
+        assert_eq!(when_in(Lang::Ja, &w), "2024年6月13日（木）16:00–17:30");
+        assert_eq!(when_in(Lang::Ko, &w), "2024년 6월 13일 (목) 16:00–17:30");
+        assert_eq!(date_in(Lang::Ja, date(2024, 6, 16)), "2024年6月16日（日）");
     }
 
     #[test]

@@ -9,27 +9,49 @@ use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 use super::positions::KeyPath;
-use crate::text::is_han;
+use crate::text::{is_han, is_hangul, is_kana};
 
-/// A language the layouts know how to set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A language a poster can be in (its headings and dates), and the keys of
+/// a text written per language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Lang {
     En,
     Zh,
+    Ja,
+    Ko,
 }
 
 impl Lang {
+    /// Every language, in the order a text's versions are shown after the
+    /// poster's own.
+    pub const ALL: [Lang; 4] = [Lang::En, Lang::Zh, Lang::Ja, Lang::Ko];
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Zh => "zh",
+            Lang::Ja => "ja",
+            Lang::Ko => "ko",
         }
     }
 
-    /// The language a plain string is written in: Chinese if it holds any Han
-    /// character, else English. Only used to pick line breaking and fonts.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The language a text written once is in, as far as setting it goes:
+    /// Japanese if it has kana, Korean if it has Hangul, Chinese if it has
+    /// Han characters (and neither), else English.
     pub fn detect(s: &str) -> Lang {
-        if s.chars().any(is_han) { Lang::Zh } else { Lang::En }
+        if s.chars().any(is_kana) {
+            Lang::Ja
+        } else if s.chars().any(is_hangul) {
+            Lang::Ko
+        } else if s.chars().any(is_han) {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
     }
 }
 
@@ -37,7 +59,8 @@ impl Lang {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Text {
     Same(String),
-    Localized { en: Option<String>, zh: Option<String> },
+    /// At least one version; at most one per language, in `Lang::ALL` order.
+    Localized(Vec<(Lang, String)>),
 }
 
 impl Text {
@@ -45,15 +68,9 @@ impl Text {
     pub fn versions(&self, main: Lang) -> Vec<(Lang, &str)> {
         match self {
             Text::Same(s) => vec![(Lang::detect(s), s.as_str())],
-            Text::Localized { en, zh } => {
-                let mut v: Vec<(Lang, &str)> = Vec::new();
-                if let Some(s) = en {
-                    v.push((Lang::En, s));
-                }
-                if let Some(s) = zh {
-                    v.push((Lang::Zh, s));
-                }
-                v.sort_by_key(|(l, _)| *l != main);
+            Text::Localized(all) => {
+                let mut v: Vec<(Lang, &str)> = all.iter().map(|(l, s)| (*l, s.as_str())).collect();
+                v.sort_by_key(|(l, _)| (*l != main, *l));
                 v
             }
         }
@@ -63,6 +80,14 @@ impl Text {
     pub fn pick(&self, lang: Lang) -> &str {
         let versions = self.versions(lang);
         versions.first().map(|(_, s)| *s).unwrap_or("")
+    }
+
+    /// Every string, in order.
+    pub fn strings(&self) -> Vec<&str> {
+        match self {
+            Text::Same(s) => vec![s.as_str()],
+            Text::Localized(all) => all.iter().map(|(_, s)| s.as_str()).collect(),
+        }
     }
 }
 
@@ -117,6 +142,8 @@ pub struct Organizer {
     pub url: Option<String>,
     /// `#RRGGBB`, upper case.
     pub color: Option<String>,
+    /// A font family for the built-in layouts (the institution's typeface).
+    pub font: Option<String>,
 }
 
 /// Which layout draws the event.

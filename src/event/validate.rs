@@ -37,8 +37,8 @@ const SPEAKER_KEYS: &[&str] = &["name", "affiliation", "photo", "photo_focus", "
 
 const TIME_KEYS: &[&str] = &["date", "start", "end", "timezone"];
 const ONLINE_KEYS: &[&str] = &["url", "meeting_id", "passcode", "platform"];
-const ORGANIZER_KEYS: &[&str] = &["name", "logo", "url", "color"];
-const LANG_KEYS: &[&str] = &["en", "zh"];
+const ORGANIZER_KEYS: &[&str] = &["name", "logo", "url", "color", "font"];
+const LANG_KEYS: &[&str] = &["en", "zh", "ja", "ko"];
 
 /// Checks `value` (the parsed event file) and builds the event. Relative
 /// paths resolve against `base_dir`.
@@ -130,14 +130,12 @@ impl Check<'_> {
                 c.text(v, p)
             })
         };
-        let registration = self.optional(&f, "registration", |c, v, p| c.url(v, p));
+        let registration = self.optional(&f, "registration", |c, v, p| c.registration(v, p));
         let abstract_ = self.optional(&f, "abstract", |c, v, p| c.text(v, p));
         let note = self.optional(&f, "note", |c, v, p| c.text(v, p));
         let series = self.optional(&f, "series", |c, v, p| c.text(v, p));
         let language = self
-            .optional(&f, "language", |c, v, p| {
-                c.choice(v, p, &["en", "zh"]).map(|s| if s == "zh" { Lang::Zh } else { Lang::En })
-            })
+            .optional(&f, "language", |c, v, p| c.choice(v, p, LANG_KEYS).and_then(|s| Lang::from_code(&s)))
             .unwrap_or(Lang::En);
         let markup = self
             .optional(&f, "markup", |c, v, p| {
@@ -248,15 +246,17 @@ impl Check<'_> {
         match v {
             Value::Mapping(_) => {
                 let f = self.fields(v, path, "text in several languages", LANG_KEYS)?;
-                let en = self.optional(&f, "en", |c, v, p| c.string(v, p));
-                let zh = self.optional(&f, "zh", |c, v, p| c.string(v, p));
-                if en.is_none() && zh.is_none() {
+                let versions: Vec<(Lang, String)> = Lang::ALL
+                    .into_iter()
+                    .filter_map(|lang| Some((lang, self.optional(&f, lang.code(), |c, v, p| c.string(v, p))?)))
+                    .collect();
+                if versions.is_empty() {
                     if f.entries.is_empty() {
                         self.error(path, "is empty", Some("write the text, or `{en: …, zh: …}`".into()));
                     }
                     return None;
                 }
-                Some(Text::Localized { en, zh })
+                Some(Text::Localized(versions))
             }
             _ => self.string(v, path).map(Text::Same),
         }
@@ -533,10 +533,15 @@ impl Check<'_> {
                 None
             }
             Ok(u) => {
+                let help = if u.scheme() == "mailto" && path.to_string() != "registration" {
+                    "an e-mail address can be the `registration`; here write a web address starting with https://"
+                } else {
+                    "write a full web address starting with https://"
+                };
                 self.error(
                     path,
                     format!("`{s}` is not a web address (it starts with `{}:`)", u.scheme()),
-                    Some("write a full web address starting with https://".into()),
+                    Some(help.into()),
                 );
                 None
             }
@@ -550,6 +555,30 @@ impl Check<'_> {
                 None
             }
         }
+    }
+
+    /// A sign-up link: a web address, or `mailto:` and an e-mail address.
+    fn registration(&mut self, v: &Value, path: &KeyPath) -> Option<String> {
+        let Some(address) = v.as_str().map(str::trim).and_then(|s| s.strip_prefix("mailto:")) else {
+            return self.url(v, path);
+        };
+        let bare = address.split('?').next().unwrap_or("");
+        let (local, domain) = bare.split_once('@').unwrap_or(("", ""));
+        let fine = !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !bare.contains(|c: char| c.is_whitespace() || c == ',' || c == ';')
+            && bare.matches('@').count() == 1;
+        if fine {
+            return Some(format!("mailto:{address}"));
+        }
+        self.error(
+            path,
+            format!("`mailto:{address}` is not an e-mail address"),
+            Some("write one address after `mailto:`, e.g. `mailto:seminar@university.edu`".into()),
+        );
+        None
     }
 
     /// A file path, relative to the event file: an existing ordinary file.
@@ -592,7 +621,8 @@ impl Check<'_> {
         } else {
             self.optional(&f, "color", |c, v, p| c.color(v, p))
         };
-        Some(Organizer { name: name?, logo, url, color })
+        let font = self.optional(&f, "font", |c, v, p| c.string(v, p));
+        Some(Organizer { name: name?, logo, url, color, font })
     }
 
     fn color(&mut self, v: &Value, path: &KeyPath) -> Option<String> {

@@ -25,6 +25,9 @@ pub enum Problem {
     MissingGlyphs(Vec<char>),
     /// Text drawn (partly) outside the page: `text` is its start.
     OffPage(String),
+    /// `organizer.font` names a family no font has; `suggestions` are the
+    /// nearest families there are.
+    UnknownFont { family: String, suggestions: Vec<String> },
     /// The Typst markup of a field (`markup: typst`) does not compile.
     Markup { field: KeyPath, message: String, hints: Vec<String> },
     /// Anything else, already said in full: an error in a custom template,

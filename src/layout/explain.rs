@@ -38,6 +38,20 @@ fn describe(problem: &Problem, event: &Event, origin: &Origin) -> Vec<Diagnostic
             d.help.extend(hints.iter().cloned());
             vec![d.help("with `markup: typst`, `#`, `$`, `*`, `_`, `@`, `<` and `\\` have meaning: escape them with `\\`, or use `markup: plain`")]
         }
+        Problem::UnknownFont { family, suggestions } => {
+            let key = KeyPath::root().key("organizer").key("font");
+            let d = origin.error(&key, format!("no font of the family `{family}` is installed"));
+            let d = match suggestions.as_slice() {
+                [] => d,
+                some => d.help(format!(
+                    "did you mean {}?",
+                    some.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                )),
+            };
+            vec![d.help(
+                "`talkposter fonts` lists every family; fonts in a folder of yours are added with --font-path DIR",
+            )]
+        }
         Problem::Other(d) => vec![d.clone()],
     }
 }

@@ -5,8 +5,8 @@ use typst::foundations::{Array, Bytes, Dict, IntoValue, Str, Value};
 
 use crate::assets::{Assets, Picture, Qr};
 use crate::event::dates;
-use crate::event::{Event, Lang, Markup, Text};
-use crate::text::{initials, join_lines, paragraphs};
+use crate::event::{Event, Lang, Markup, Text, text_fields};
+use crate::text::{initials, join_lines, paragraphs, typst_lang};
 
 /// Version of the data layout templates receive, for custom templates.
 pub const SCHEMA: i64 = 1;
@@ -27,12 +27,17 @@ fn string(s: &str) -> Value {
     s.into_value()
 }
 
-/// A text as its versions `(lang:, text:)`, the main language first.
+/// A text as its versions `(lang:, text:)`, the main language first. `lang`
+/// is what Typst sets the version in: its declared language, unless it is
+/// written in another script (an Arabic name is set as Arabic).
 fn versions(t: &Text, main: Lang) -> Value {
     Value::Array(
         t.versions(main)
             .into_iter()
-            .map(|(lang, s)| dict([("lang", string(lang.code())), ("text", string(&join_lines(s)))]))
+            .map(|(lang, s)| {
+                let text = join_lines(s);
+                dict([("lang", string(typst_lang(lang.code(), &text))), ("text", string(&text))])
+            })
             .collect::<Array>(),
     )
 }
@@ -44,10 +49,40 @@ fn long(t: &Text, main: Lang) -> Value {
             .into_iter()
             .map(|(lang, s)| {
                 let paras: Array = paragraphs(s).iter().map(|p| string(p)).collect();
-                dict([("lang", string(lang.code())), ("paragraphs", Value::Array(paras))])
+                dict([("lang", string(typst_lang(lang.code(), s))), ("paragraphs", Value::Array(paras))])
             })
             .collect::<Array>(),
     )
+}
+
+/// The languages the date is printed in: the poster's, English, and every
+/// other language the event gives texts in (`{en: …, zh: …}`): the CFCS
+/// posters, in English with Chinese names and places, print both. A name
+/// merely written in another script (a Korean speaker's) adds none.
+pub fn date_languages(e: &Event) -> Vec<Lang> {
+    let used: Vec<Lang> = text_fields(e)
+        .into_iter()
+        .flat_map(|(_, t)| match t {
+            Text::Localized(versions) => versions.iter().map(|(l, _)| *l).collect(),
+            Text::Same(_) => Vec::new(),
+        })
+        .collect();
+    let mut out = vec![e.language];
+    for lang in Lang::ALL {
+        if !out.contains(&lang) && (lang == Lang::En || used.contains(&lang)) {
+            out.push(lang);
+        }
+    }
+    out
+}
+
+/// What a sign-up link shows: a web address as it is, `mailto:` as the bare
+/// address.
+pub fn registration_text(link: &str) -> &str {
+    match link.strip_prefix("mailto:") {
+        Some(address) => address.split('?').next().unwrap_or(address),
+        None => link,
+    }
 }
 
 struct Labels {
@@ -85,6 +120,28 @@ fn labels(lang: Lang) -> Labels {
             registration: "报名",
             homepage: "个人主页",
             kind: "学术报告",
+        },
+        Lang::Ja => Labels {
+            abstract_: "概要",
+            biography: "講演者紹介",
+            host: "司会",
+            online: "オンライン参加",
+            meeting_id: "ミーティングID",
+            passcode: "パスコード",
+            registration: "参加登録",
+            homepage: "ホームページ",
+            kind: "講演会",
+        },
+        Lang::Ko => Labels {
+            abstract_: "초록",
+            biography: "연사 소개",
+            host: "사회",
+            online: "온라인 참여",
+            meeting_id: "회의 ID",
+            passcode: "암호",
+            registration: "등록",
+            homepage: "홈페이지",
+            kind: "강연",
         },
     }
 }
@@ -176,8 +233,7 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
 
     let t = &e.time;
     let (zh, en) = (dates::when_zh(t), dates::when_en(t));
-    // Both languages always; `versions` puts the main one first.
-    let lines = Text::Localized { en: Some(en.clone()), zh: Some(zh.clone()) };
+    let lines = Text::Localized(date_languages(e).into_iter().map(|l| (l, dates::when_in(l, t))).collect());
     let time = dict([
         ("date", string(&t.date.to_string())),
         ("year", (t.date.year() as i64).into_value()),
@@ -225,7 +281,9 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
         qr.push(qr_code(o.platform.as_deref().unwrap_or(l.online), &o.url, code));
     }
     if let (Some(url), Some(code)) = (&e.registration, &assets.registration_qr) {
-        qr.push(qr_code(l.registration, url, code));
+        // An e-mail sign-up is captioned with the address it writes to.
+        let caption = if url.starts_with("mailto:") { registration_text(url) } else { l.registration };
+        qr.push(qr_code(caption, url, code));
     }
 
     let top = [
@@ -245,7 +303,9 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
         ("time", time),
         ("place", opt(e.place.as_ref(), |t| versions(t, main))),
         ("online", online.unwrap_or(Value::None)),
-        ("registration", opt(e.registration.as_deref(), string)),
+        ("registration", opt(e.registration.as_deref(), |r| string(registration_text(r)))),
+        ("registration_link", opt(e.registration.as_deref(), string)),
+        ("font", opt(e.organizer.as_ref().and_then(|o| o.font.as_deref()), string)),
         ("abstract", opt(e.abstract_.as_ref(), |t| long(t, main))),
         ("note", opt(e.note.as_ref(), |t| versions(t, main))),
         ("series", opt(e.series.as_ref(), |t| versions(t, main))),

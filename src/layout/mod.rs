@@ -40,6 +40,23 @@ impl Layouter {
         Layouter { font_dirs, fonts: Default::default(), engines: Mutex::new(HashMap::new()) }
     }
 
+    /// Whether the machine's fonts are needed: always for a custom template,
+    /// and for a brand font found nowhere else. A brand font found nowhere
+    /// at all is a problem, with the nearest families as suggestions.
+    fn needs_system_fonts(&self, custom: bool, brand: Option<&str>) -> Result<bool, Vec<Problem>> {
+        let other = |d: Diagnostic| vec![Problem::Other(d)];
+        let Some(family) = brand else { return Ok(custom) };
+        if !custom && self.fonts(false).map_err(other)?.has_family(family) {
+            return Ok(false);
+        }
+        let all = self.fonts(true).map_err(other)?;
+        if all.has_family(family) {
+            return Ok(true);
+        }
+        let names: Vec<String> = all.families().into_iter().map(|(f, _)| f).collect();
+        Err(vec![Problem::UnknownFont { family: family.to_string(), suggestions: nearest_families(family, &names) }])
+    }
+
     /// Builds the engine for the built-in layouts now, rather than for the
     /// first talk (a worker does this while the talks are being read).
     pub fn prepare(&self) {
@@ -80,7 +97,8 @@ impl Layouter {
     pub fn layout(&self, event: &Event, assets: &Assets, template: &TemplateRef) -> Result<Compiled, Vec<Problem>> {
         let other = |d: Diagnostic| vec![Problem::Other(d)];
         let (root, main) = entry_point(template).map_err(other)?;
-        let system = root.is_some();
+        let brand = event.organizer.as_ref().and_then(|o| o.font.as_deref());
+        let system = self.needs_system_fonts(root.is_some(), brand)?;
         let engine = self.engine(root.as_deref(), system).map_err(other)?;
         let compiled = match engine.compile(&main, inputs::build(event, assets)) {
             Ok(c) => c,
@@ -149,11 +167,42 @@ fn markup_problems(engine: &Engine, event: &Event) -> Vec<Problem> {
     out
 }
 
+/// Up to three families whose names are close to `family` (a typo, another
+/// spelling, a name inside a longer one), closest first.
+fn nearest_families(family: &str, names: &[String]) -> Vec<String> {
+    let wanted = family.to_lowercase();
+    let mut scored: Vec<(f64, &String)> = names
+        .iter()
+        .map(|n| {
+            let name = n.to_lowercase();
+            let contains = name.contains(&wanted) || wanted.contains(&name);
+            let score = strsim::normalized_damerau_levenshtein(&wanted, &name) + if contains { 0.3 } else { 0.0 };
+            (score, n)
+        })
+        .filter(|(score, _)| *score >= 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, n)| n.clone()).collect()
+}
+
 /// Every string a text holds, paragraph by paragraph.
 pub fn pieces(text: &Text) -> Vec<String> {
-    let all = match text {
-        Text::Same(s) => vec![s.as_str()],
-        Text::Localized { en, zh } => en.iter().chain(zh.iter()).map(String::as_str).collect(),
-    };
-    all.into_iter().flat_map(paragraphs).collect()
+    text.strings().into_iter().flat_map(paragraphs).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misspelt_families_get_the_nearest_names() {
+        let names: Vec<String> = ["Noto Sans", "Noto Serif", "Source Serif 4", "DejaVu Sans Mono", "Noto Sans Arabic"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(nearest_families("Noto Serf", &names), vec!["Noto Serif".to_string()]);
+        assert_eq!(nearest_families("source serif", &names), vec!["Source Serif 4".to_string()]);
+        assert!(nearest_families("Comic Sans", &names).len() <= 3);
+        assert!(nearest_families("Helvetica", &names).is_empty());
+    }
 }

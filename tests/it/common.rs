@@ -236,3 +236,75 @@ pub fn png_header_only(w: u32, h: u32) -> Vec<u8> {
     drop(encoder.write_header().unwrap());
     out
 }
+
+/// For each font in a PDF, its name (subset tag removed; a Type 3 font's
+/// `/Name`) and every character its ToUnicode map says it draws. Fonts are
+/// subset, so these are exactly the characters set in that font.
+pub fn pdf_font_chars(pdf: &Path) -> Vec<(String, String)> {
+    use lopdf::{Document, Object};
+    let doc = Document::load_mem(&std::fs::read(pdf).unwrap()).expect("a readable PDF");
+    let mut out = Vec::new();
+    for obj in doc.objects.values() {
+        let Object::Dictionary(dict) = obj else { continue };
+        if !dict.get(b"Type").and_then(|o| o.as_name()).is_ok_and(|n| n == b"Font") {
+            continue;
+        }
+        let Ok(to_unicode) = dict.get(b"ToUnicode").and_then(|o| o.as_reference()) else { continue };
+        let name = dict.get(b"BaseFont").or_else(|_| dict.get(b"Name")).and_then(|o| o.as_name()).unwrap_or(b"?");
+        let name = String::from_utf8_lossy(name);
+        let name = name.split_once('+').map_or(name.to_string(), |(_, n)| n.to_string());
+        let Ok(Object::Stream(stream)) = doc.get_object(to_unicode) else { continue };
+        let cmap = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+        out.push((name, cmap_chars(&String::from_utf8_lossy(&cmap))));
+    }
+    out
+}
+
+/// The characters a ToUnicode CMap maps to (bfchar and bfrange entries).
+fn cmap_chars(cmap: &str) -> String {
+    let hex_groups = |line: &str| -> Vec<String> {
+        line.split('<').skip(1).filter_map(|p| p.split('>').next()).map(str::to_string).collect()
+    };
+    let utf16 = |hex: &str| -> String {
+        let units: Vec<u16> =
+            (0..hex.len() / 4).filter_map(|i| u16::from_str_radix(&hex[i * 4..i * 4 + 4], 16).ok()).collect();
+        String::from_utf16_lossy(&units)
+    };
+    let mut out = String::new();
+    let mut section = "";
+    for line in cmap.lines() {
+        if line.contains("beginbfchar") {
+            section = "char";
+        } else if line.contains("beginbfrange") {
+            section = "range";
+        } else if line.contains("endbf") {
+            section = "";
+        } else if section == "char" {
+            if let [_, dst, ..] = hex_groups(line).as_slice() {
+                out.push_str(&utf16(dst));
+            }
+        } else if section == "range"
+            && let [lo, hi, dst, ..] = hex_groups(line).as_slice()
+        {
+            let (lo, hi) = (u32::from_str_radix(lo, 16).unwrap_or(0), u32::from_str_radix(hi, 16).unwrap_or(0));
+            let start = utf16(dst).chars().next().map_or(0, |c| c as u32);
+            out.extend((0..=hi.saturating_sub(lo)).filter_map(|i| char::from_u32(start + i)));
+        }
+    }
+    out
+}
+
+/// The fonts (names as in `pdf_font_chars`) that draw character `c`.
+pub fn fonts_drawing(pdf: &Path, c: char) -> Vec<String> {
+    pdf_font_chars(pdf).into_iter().filter(|(_, chars)| chars.contains(c)).map(|(n, _)| n).collect()
+}
+
+/// The texts of every QR code that can be read from a PNG (rqrr).
+pub fn qr_contents(png: &Path) -> Vec<String> {
+    let img = image::open(png).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let mut found: Vec<String> =
+        prepared.detect_grids().iter().filter_map(|g| g.decode().ok()).map(|(_, text)| text).collect();
+    found.sort();
+    found
+}

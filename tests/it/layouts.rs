@@ -10,15 +10,6 @@ fn s(p: &Path) -> &str {
 }
 
 /// Every QR code found in a PNG, decoded.
-fn qr_contents(png: &Path) -> Vec<String> {
-    let img = image::open(png).unwrap().to_luma8();
-    let mut prepared = rqrr::PreparedImage::prepare(img);
-    let mut found: Vec<String> =
-        prepared.detect_grids().iter().filter_map(|g| g.decode().ok()).map(|(_, text)| text).collect();
-    found.sort();
-    found
-}
-
 const YANG_SONG_URLS: [&str; 2] =
     ["https://events.example.org/cfcs/yang-song", "https://zoom.example.org/j/81234567890"];
 

@@ -8,4 +8,5 @@ mod hostile;
 mod layouts;
 mod properties;
 mod render;
+mod scripts;
 mod validation;

@@ -177,6 +177,42 @@ fn bad_urls() {
 }
 
 #[test]
+fn sign_ups_by_email() {
+    let e = load(&format!("{MINIMAL}registration: mailto:seminar@university.edu\n")).unwrap();
+    assert_eq!(e.registration.as_deref(), Some("mailto:seminar@university.edu"));
+    let e = load(&format!("{MINIMAL}registration: mailto:a@b.org?subject=Talk\n")).unwrap();
+    assert_eq!(e.registration.as_deref(), Some("mailto:a@b.org?subject=Talk"));
+    for bad in ["mailto:nobody", "mailto:@b.org", "mailto:a@b", "mailto:a@b.org, c@d.org"] {
+        let e = one_error(&format!("{MINIMAL}registration: \"{bad}\"\n"));
+        assert!(e.contains(&format!("registration: `{bad}` is not an e-mail address")), "{e}");
+        assert!(e.contains("help: write one address after `mailto:`"), "{e}");
+    }
+    let e = one_error(&format!("{MINIMAL}online: {{url: mailto:a@b.org}}\n"));
+    assert!(e.contains("online.url: `mailto:a@b.org` is not a web address (it starts with `mailto:`)"), "{e}");
+    assert!(e.contains("an e-mail address can be the `registration`"), "{e}");
+}
+
+#[test]
+fn japanese_and_korean_texts_and_posters() {
+    let e =
+        load(&with("title: A talk", "title: {ja: 拡散モデル, en: Diffusion, ko: 확산 모델}\nlanguage: ja")).unwrap();
+    assert_eq!(e.language, Lang::Ja);
+    let versions: Vec<(Lang, &str)> = e.title.versions(e.language);
+    assert_eq!(versions, vec![(Lang::Ja, "拡散モデル"), (Lang::En, "Diffusion"), (Lang::Ko, "확산 모델")]);
+    assert_eq!(Lang::detect("早稲田大学の研究"), Lang::Ja, "kana make Japanese");
+    assert_eq!(Lang::detect("김민준"), Lang::Ko);
+    assert_eq!(Lang::detect("王亦洲"), Lang::Zh);
+}
+
+#[test]
+fn a_brand_font_is_a_family_name() {
+    let e = load(&format!("{MINIMAL}organizer: {{name: Org, font: Source Serif 4}}\n")).unwrap();
+    assert_eq!(e.organizer.unwrap().font.as_deref(), Some("Source Serif 4"));
+    let e = one_error(&format!("{MINIMAL}organizer: {{name: Org, font: [A, B]}}\n"));
+    assert!(e.contains("organizer.font: should be text, not a list"), "{e}");
+}
+
+#[test]
 fn bad_colours() {
     let org = |c: &str| format!("{MINIMAL}organizer:\n  name: Org\n  color: {c}\n");
     let e = one_error(&org("\"94070A\""));
