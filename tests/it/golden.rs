@@ -11,9 +11,14 @@ const CHANNEL_TOLERANCE: u8 = 48;
 const MAX_CHANGED: f64 = 0.004;
 
 fn compare(layout: &str, event: &str) {
+    compare_file(layout, &repo().join("events").join(format!("{event}.yaml")));
+}
+
+fn compare_file(layout: &str, path: &std::path::Path) {
+    let event = path.file_stem().unwrap().to_str().unwrap();
     let out = tempfile::tempdir().unwrap();
     let args = ["--format", "png", "--ppi", "50", "--template", layout];
-    let o = render(&repo().join("events").join(format!("{event}.yaml")), out.path(), &args);
+    let o = render(path, out.path(), &args);
     assert!(o.status.success(), "{}", stderr(&o));
     let actual_path = out.path().join(format!("{event}.png"));
     let golden_path = repo().join("tests/golden").join(format!("{layout}-{event}.png"));
@@ -64,6 +69,11 @@ fn online_flyer_matches_golden() {
 fn cards_match_golden() {
     compare("card", "2025-12-04-yang-song");
     compare("card", "2025-11-06-weijian-luo");
+}
+
+#[test]
+fn a_poster_in_every_script_matches_golden() {
+    compare_file("flyer", &repo().join("tests/events/scripts/mixed.yaml"));
 }
 
 #[test]
