@@ -308,3 +308,109 @@ pub fn qr_contents(png: &Path) -> Vec<String> {
     found.sort();
     found
 }
+
+/// Every character drawn on a PDF's first page: (baseline from the top,
+/// size), in points, in drawing order (pdf-extract).
+fn glyphs(pdf: &Path) -> (f64, Vec<(f64, f64)>) {
+    use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+    #[derive(Default)]
+    struct Lines {
+        height: f64,
+        page: u32,
+        glyphs: Vec<(f64, f64)>,
+    }
+    impl OutputDev for Lines {
+        fn begin_page(&mut self, n: u32, media: &MediaBox, _: Option<(f64, f64, f64, f64)>) -> Result<(), OutputError> {
+            self.page = n;
+            if n == 1 {
+                self.height = media.ury - media.lly;
+            }
+            Ok(())
+        }
+        fn end_page(&mut self) -> Result<(), OutputError> {
+            Ok(())
+        }
+        fn output_character(&mut self, trm: &Transform, _: f64, _: f64, size: f64, c: &str) -> Result<(), OutputError> {
+            if self.page == 1 && !c.trim().is_empty() {
+                // The character's size on the page: its font size times the
+                // vertical scale of the matrix; the translation is the baseline.
+                let scale = (trm.m21 * trm.m21 + trm.m22 * trm.m22).sqrt();
+                let size = size * scale;
+                self.glyphs.push((self.height - trm.m32, size));
+            }
+            Ok(())
+        }
+        fn begin_word(&mut self) -> Result<(), OutputError> {
+            Ok(())
+        }
+        fn end_word(&mut self) -> Result<(), OutputError> {
+            Ok(())
+        }
+        fn end_line(&mut self) -> Result<(), OutputError> {
+            Ok(())
+        }
+    }
+    let doc = pdf_extract::Document::load_mem(&std::fs::read(pdf).unwrap()).expect("a readable PDF");
+    let mut lines = Lines::default();
+    pdf_extract::output_doc(&doc, &mut lines).expect("PDF text positions");
+    (lines.height, lines.glyphs)
+}
+
+/// The text lines of a PDF's first page, each as (top, bottom) in points
+/// from the top of the page, sorted.
+pub fn text_lines(pdf: &Path) -> (f64, Vec<(f64, f64)>) {
+    let (height, glyphs) = glyphs(pdf);
+    let mut glyphs: Vec<(f64, f64)> =
+        glyphs.into_iter().map(|(baseline, size)| (baseline - 0.75 * size, baseline + 0.2 * size)).collect();
+    glyphs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Glyphs that overlap vertically are on one line.
+    let mut merged: Vec<(f64, f64)> = Vec::new();
+    for (top, bottom) in glyphs {
+        match merged.last_mut() {
+            Some(last) if top <= last.1 => last.1 = last.1.max(bottom),
+            _ => merged.push((top, bottom)),
+        }
+    }
+    (height, merged)
+}
+
+/// The widest space a justified line adds between two glyphs of body text
+/// (16 pt and smaller: no headings), in ems: the largest spacing adjustment
+/// of a `TJ` operator in the page's content (Typst justifies by widening the
+/// advances of spaces). A line stretched around an unbreakable address shows
+/// about an em or more; natural spacing and kerning, a tenth.
+pub fn widest_justification(pdf: &Path) -> f64 {
+    use lopdf::content::Content;
+    use lopdf::{Document, Object};
+    let doc = Document::load_mem(&std::fs::read(pdf).unwrap()).expect("a readable PDF");
+    let page = *doc.get_pages().values().next().unwrap();
+    let content = Content::decode(&doc.get_page_content(page).unwrap()).unwrap();
+    let mut size = 0.0;
+    let mut widest: f64 = 0.0;
+    for op in content.operations {
+        match op.operator.as_str() {
+            "Tf" => size = op.operands.get(1).and_then(|o| o.as_float().ok()).map_or(0.0, f64::from),
+            "TJ" if size <= 16.5 => {
+                let Some(Object::Array(parts)) = op.operands.first() else { continue };
+                for part in parts {
+                    if let Ok(n) = part.as_float() {
+                        // A negative adjustment moves the next glyph right.
+                        widest = widest.max(-f64::from(n) / 1000.0);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    widest
+}
+
+/// The tallest stretch with no text between `from` and `to` (points from
+/// the top), as a share of the page height.
+pub fn largest_empty_band(pdf: &Path, from: f64, to: f64) -> f64 {
+    let (height, lines) = text_lines(pdf);
+    let mut edges = vec![(from, from)];
+    edges.extend(lines.into_iter().filter(|(top, bottom)| *bottom > from && *top < to));
+    edges.push((to, to));
+    edges.windows(2).map(|w| (w[1].0 - w[0].1).max(0.0)).fold(0.0, f64::max) / height
+}

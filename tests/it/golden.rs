@@ -14,7 +14,7 @@ fn compare(layout: &str, event: &str) {
     compare_file(layout, &repo().join("events").join(format!("{event}.yaml")));
 }
 
-fn compare_file(layout: &str, path: &std::path::Path) {
+pub fn compare_file(layout: &str, path: &std::path::Path) {
     let event = path.file_stem().unwrap().to_str().unwrap();
     let out = tempfile::tempdir().unwrap();
     let args = ["--format", "png", "--ppi", "50", "--template", layout];
@@ -24,7 +24,15 @@ fn compare_file(layout: &str, path: &std::path::Path) {
     let golden_path = repo().join("tests/golden").join(format!("{layout}-{event}.png"));
 
     if std::env::var_os("TALKPOSTER_BLESS").is_some() {
-        std::fs::copy(&actual_path, &golden_path).unwrap();
+        // Pixels are what is compared: stored with the best compression.
+        let img = image::open(&actual_path).unwrap().to_rgb8();
+        let file = std::fs::File::create(&golden_path).unwrap();
+        let encoder = image::codecs::png::PngEncoder::new_with_quality(
+            file,
+            image::codecs::png::CompressionType::Best,
+            image::codecs::png::FilterType::Adaptive,
+        );
+        img.write_with_encoder(encoder).unwrap();
         return;
     }
     let actual = image::open(&actual_path).unwrap().to_rgb8();

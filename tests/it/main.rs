@@ -6,6 +6,7 @@ mod common;
 mod golden;
 mod hostile;
 mod layouts;
+mod lengths;
 mod properties;
 mod render;
 mod scripts;
