@@ -164,3 +164,27 @@ fn an_address_in_a_paragraph_does_not_stretch_the_line_before_it() {
     let widest = widest_justification(&dir.path().join("talk.pdf"));
     assert!(widest < 0.3, "spaces widened by {widest:.2} em: a line is stretched");
 }
+
+/// For looking at: writes every rung in every layout (PNG, 60 ppi) to
+/// TALKPOSTER_LOOK (default /tmp/ladder) and prints each flyer's band.
+#[test]
+#[ignore = "writes the ladder's posters for looking at"]
+fn look_at_the_ladder() {
+    let dir = PathBuf::from(std::env::var("TALKPOSTER_LOOK").unwrap_or_else(|_| "/tmp/ladder".into()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for variant in VARIANTS {
+        for lengths in rungs(variant) {
+            let event = rung(&dir, lengths, variant);
+            let stem = event.file_stem().unwrap().to_str().unwrap().to_string();
+            for layout in ["flyer", "card", "screen"] {
+                let out = dir.join(layout);
+                let o = render(&event, &out, &["--template", layout, "--ppi", "60"]);
+                if !o.status.success() {
+                    println!("{layout} {stem}: FAILED {}", stderr(&o));
+                } else if layout == "flyer" {
+                    println!("{layout} {stem}: band {:.3}", band(&out.join(format!("{stem}.pdf"))));
+                }
+            }
+        }
+    }
+}
