@@ -21,7 +21,8 @@ use crate::worker::{self, Reply, Request, Workers};
 
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
-    pub render: Options,
+    /// What to make of each talk, and where.
+    pub poster: Options,
     /// Keep the output folder's manifest of what each poster was made from
     /// (batch, not `render`: that makes no thumbnail for the contact sheet).
     pub manifest: bool,
@@ -81,7 +82,7 @@ pub fn run(
     workers: &Workers,
     on_done: &(dyn Fn(&TalkResult) + Sync),
 ) -> Report {
-    let out_dir = &options.render.out_dir;
+    let out_dir = &options.poster.out_dir;
     let reserved: &[&str] = if options.contact_sheet { &[contact_sheet::NAME] } else { &[] };
     let claims = claim_names(&talks, reserved);
     let manifest = if options.manifest { Manifest::open(out_dir) } else { Manifest::default() };
@@ -155,7 +156,7 @@ impl Run<'_> {
             (Ok(_), Some(d)) => return result(Outcome::Failed(d.into())),
             (Ok(c), None) => c,
         };
-        let outcome = self.render(slot, &stem, &checked);
+        let outcome = self.make(slot, &stem, &checked);
         let manifest_entry = match &outcome {
             Ok((_, entry)) => entry.clone(),
             Err(_) => None,
@@ -169,10 +170,10 @@ impl Run<'_> {
         })
     }
 
-    /// Renders one checked talk unless it is up to date; returns what
-    /// happened and, when it was rendered, its manifest entry.
-    fn render(&self, slot: usize, stem: &str, talk: &Checked) -> Result<(Outcome, Option<Entry>), Failure> {
-        let options = &self.options.render;
+    /// Makes one checked talk's posters unless they are up to date; returns
+    /// what happened and, when they were made, its manifest entry.
+    fn make(&self, slot: usize, stem: &str, talk: &Checked) -> Result<(Outcome, Option<Entry>), Failure> {
+        let options = &self.options.poster;
         let out_dir = &options.out_dir;
         let hash = self.options.manifest.then(|| fingerprint(talk, options, &self.options.font_dirs));
         if let Some(hash) = &hash
@@ -193,7 +194,7 @@ impl Run<'_> {
         if let Some(thumb) = &produced.thumbnail {
             let path = contact_sheet::thumbnail_path(out_dir, stem);
             // A missing thumbnail only leaves a gap on the contact sheet.
-            let _ = path.parent().map(std::fs::create_dir_all).map(|_| write_atomic(&path, thumb));
+            let _ = std::fs::create_dir_all(crate::files::folder_of(&path)).map(|_| write_atomic(&path, thumb));
         }
         let outputs = written.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).collect();
         let entry = hash.map(|hash| Entry { hash, outputs, read: produced.read });

@@ -185,6 +185,14 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// Prints diagnostics to stderr, in colour on a terminal.
+pub fn eprint(diagnostics: &[Diagnostic]) {
+    use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+    use std::io::IsTerminal;
+    let color = if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
+    report(&mut StandardStream::stderr(color), diagnostics);
+}
+
 /// Prints every diagnostic, errors and warnings alike, with a source snippet
 /// where there is one.
 pub fn report(out: &mut dyn WriteColor, diagnostics: &[Diagnostic]) {

@@ -115,7 +115,7 @@ pub fn png_of_width(doc: &PagedDocument, width: u32) -> Result<Vec<u8>, Diagnost
 /// Writes `bytes` to `path` atomically: a reader (or a crash) never sees a
 /// half-written poster.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = crate::files::folder_of(path);
     let fail = |e: std::io::Error| {
         Diagnostic::new(format!("cannot write `{}`: {}", path.display(), io_reason(&e)))
             .help("check that the output folder is writable and the disk is not full")

@@ -12,6 +12,7 @@
 pub mod assets;
 pub mod batch;
 pub mod cli;
+pub mod commands;
 pub mod contact_sheet;
 pub mod diag;
 pub mod event;

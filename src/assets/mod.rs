@@ -102,8 +102,11 @@ pub struct Assets {
 /// changes (same path, new size or time) is prepared again.
 #[derive(Default)]
 pub struct AssetCache {
-    pictures: Mutex<HashMap<CacheKey, Arc<OnceLock<Result<Arc<Picture>, Diagnostic>>>>>,
+    pictures: Mutex<HashMap<CacheKey, Arc<Prepared>>>,
 }
+
+/// A picture being prepared or prepared once, for every talk that shows it.
+type Prepared = OnceLock<Result<Arc<Picture>, Diagnostic>>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct CacheKey {

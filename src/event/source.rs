@@ -105,7 +105,7 @@ fn syntax_error(source: &SourceText, e: &serde_yaml::Error) -> Diagnostic {
 
 fn expansion_error(source: &SourceText) -> Diagnostic {
     // Point at the first alias: the `*name` that repeats a value.
-    let at = source.text.find(|c| c == '*').unwrap_or(0);
+    let at = source.text.find('*').unwrap_or(0);
     let end = source.text[at..].find(|c: char| c.is_whitespace() || c == ',' || c == ']').map_or(at + 1, |n| at + n);
     Diagnostic::new(format!(
         "the aliases (`*name`) in this file repeat their values to more than {} of text",

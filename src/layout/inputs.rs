@@ -335,3 +335,54 @@ mod tests {
         assert!((4.5..5.5).contains(&contrast), "{ink}: {contrast}");
     }
 }
+
+#[cfg(test)]
+mod documented {
+    use std::sync::Arc;
+
+    use typst::foundations::{Dict, Value};
+
+    use super::*;
+    use crate::assets::{Picture, PictureFormat, qr};
+    use crate::diag::SourceText;
+    use crate::event::source;
+    use crate::event::{Origin, validate};
+
+    /// Every key of every dictionary in `value`, with where it was found.
+    fn keys(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
+        match value {
+            Value::Dict(d) => {
+                for (k, v) in d.iter() {
+                    out.push((k.to_string(), at.to_string()));
+                    keys(v, &format!("{at}.{k}"), out);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| keys(v, &format!("{at}[]"), out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_key_the_layouts_get_is_in_docs_templates_md() {
+        let yaml = "title: {en: T, zh: 题}\nsubtitle: S\nkind: Seminar\nspeaker:\n  name: Dr. A\n  affiliation: U\n  bio: B\n  homepage: https://a.org\nhost: H\ntime: {date: 2024-06-13, start: '16:00', end: '17:00', timezone: Asia/Shanghai}\nplace: P\nonline: {url: 'https://z.org/j/1', meeting_id: '1', passcode: '2', platform: Zoom}\nregistration: mailto:a@b.org\nabstract: A\nnote: N\nseries: S\norganizer: {name: O, url: 'https://o.org', color: '#94070A', font: Noto Sans}\n";
+        let doc = source::parse(SourceText { path: "t.yaml".into(), text: yaml.into() }).unwrap();
+        let event = validate::validate(&doc.value, &Origin::single(&doc), std::path::Path::new(".")).unwrap();
+        let picture = Arc::new(Picture { bytes: vec![1], format: PictureFormat::Png, size: Some((1, 1)) });
+        let assets = Assets {
+            photos: vec![Some(picture.clone())],
+            logo: Some(picture),
+            online_qr: Some(qr::make("https://z.org/j/1").unwrap()),
+            registration_qr: Some(qr::make("mailto:a@b.org").unwrap()),
+        };
+        let inputs: Dict = build(&event, &assets);
+        let mut found = Vec::new();
+        keys(&Value::Dict(inputs), "data", &mut found);
+        let docs = include_str!("../../docs/templates.md");
+        let missing: Vec<String> = found
+            .iter()
+            .filter(|(k, _)| !docs.contains(&format!("`{k}`")))
+            .map(|(k, at)| format!("{at}.{k}"))
+            .collect();
+        assert!(missing.is_empty(), "keys not described in docs/templates.md: {missing:?}");
+    }
+}

@@ -32,8 +32,12 @@ pub struct Layouter {
     font_dirs: Vec<PathBuf>,
     /// Without and with the machine's fonts, each made when first needed.
     fonts: [OnceLock<Result<Arc<FontLibrary>, Diagnostic>>; 2],
-    engines: Mutex<HashMap<(Option<PathBuf>, bool), Arc<Engine>>>,
+    engines: Mutex<HashMap<EngineKey, Arc<Engine>>>,
 }
+
+/// An engine is made for a template folder (none: built-ins) and with or
+/// without the machine's fonts.
+type EngineKey = (Option<PathBuf>, bool);
 
 impl Layouter {
     pub fn new(font_dirs: Vec<PathBuf>) -> Self {

@@ -7,6 +7,7 @@ use crate::common::*;
 use talkposter::event::Text;
 use talkposter::series;
 
+/// The examples' deep-red header band, as seen on the contact sheet.
 fn is_band_red(p: &image::Rgb<u8>) -> bool {
     p.0[0].abs_diff(148) < 30 && p.0[1] < 40 && p.0[2] < 40
 }

@@ -52,8 +52,6 @@ pub fn files(dir: &Path) -> Vec<String> {
     v
 }
 
-/// The examples' deep-red header band, as seen on the contact sheet.
-
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }

@@ -3,6 +3,7 @@
 
 mod batch;
 mod common;
+mod errors;
 mod golden;
 mod hostile;
 mod layouts;

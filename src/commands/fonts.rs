@@ -1,0 +1,16 @@
+//! `talkposter fonts`: every font family a layout can use, and where it
+//! comes from (bundled, Typst's own, `--font-path`, the system).
+
+use std::process::ExitCode;
+
+use crate::cli::FontsArgs;
+use crate::diag::Failure;
+use crate::layout::Layouter;
+
+pub fn list(args: FontsArgs) -> Result<ExitCode, Failure> {
+    let library = Layouter::new(args.font_path).fonts(true)?;
+    for (family, origin) in library.families() {
+        println!("{family:<40} {}", origin.describe());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,155 @@
+//! `talkposter render` and `talkposter batch`: talks to posters, through
+//! worker processes. `render FILE` is a batch of one that prints the paths
+//! it wrote; `batch` keeps a manifest, skips talks that are up to date,
+//! shows its progress and makes a contact sheet.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::batch::{self, BatchOptions, Outcome, Report, TalkResult};
+use crate::cli::{BatchArgs, OutputArgs, RenderArgs};
+use crate::diag::{self, Diagnostic, Failure};
+use crate::event::TemplateRef;
+use crate::pipeline::Options;
+use crate::worker::{Isolation, Workers};
+use crate::{contact_sheet, series, templates};
+
+/// `render FILE`: a batch of one, always rendered, printing the paths written.
+pub fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
+    let options = BatchOptions {
+        poster: options(&args.output, None)?,
+        manifest: false,
+        skip_current: false,
+        contact_sheet: false,
+        font_dirs: args.output.font_path.clone(),
+    };
+    let workers = workers(&args.output, 1)?;
+    let talks = series::collect(std::slice::from_ref(&args.event))?;
+    let report = batch::run(talks, &options, &workers, &|_| {});
+    for r in report.results {
+        match r.outcome {
+            Outcome::Rendered(paths, warnings) => {
+                diag::eprint(&warnings);
+                paths.iter().for_each(|p| println!("{}", p.display()));
+            }
+            Outcome::UpToDate => {}
+            Outcome::Failed(f) => return Err(f),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `batch PATH…`: every talk, in parallel, with a summary at the end.
+pub fn batch(args: BatchArgs) -> Result<ExitCode, Failure> {
+    let options = BatchOptions {
+        poster: options(&args.output, Some(contact_sheet::THUMB_WIDTH))?,
+        manifest: true,
+        skip_current: !args.force,
+        contact_sheet: true,
+        font_dirs: args.output.font_path.clone(),
+    };
+    let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), |j| j as usize);
+    let workers = workers(&args.output, jobs)?;
+    let talks = series::collect(&args.paths)?;
+    let progress = Progress::new(talks.len());
+    let report = batch::run(talks, &options, &workers, &|r| progress.done(r));
+    progress.finish();
+    summarize(&report);
+    Ok(if report.failed() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn options(args: &OutputArgs, thumbnail_width: Option<u32>) -> Result<Options, Failure> {
+    Ok(Options {
+        out_dir: args.output.clone(),
+        formats: args.format.clone(),
+        ppi: args.ppi,
+        template: args.template.as_deref().map(template_arg).transpose()?,
+        thumbnail_width,
+    })
+}
+
+/// Worker processes started from this program, `jobs` at a time. They
+/// start now, so their start-up overlaps the reading of the talks.
+fn workers(args: &OutputArgs, jobs: usize) -> Result<Workers, Failure> {
+    let exe = std::env::current_exe()
+        .map_err(|e| Diagnostic::new(format!("cannot find talkposter's own program to start workers: {e}")))?;
+    let time_limit = Duration::from_secs(args.time_limit);
+    Ok(Workers::new(Isolation::Processes { exe }, jobs, args.font_path.clone(), time_limit))
+}
+
+/// `--template`: the same rule as `template:` in an event, from the current folder.
+fn template_arg(s: &str) -> Result<TemplateRef, Failure> {
+    templates::resolve(s, Path::new("."))
+        .map_err(|(message, help)| Diagnostic::new(message).key("--template").help(help).into())
+}
+
+/// A progress bar on a terminal; one plain line per talk otherwise.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new(n: usize) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(n as u64);
+            let style = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar
+        });
+        Progress { bar }
+    }
+
+    fn done(&self, r: &TalkResult) {
+        let word = match r.outcome {
+            Outcome::Rendered(..) => "rendered",
+            Outcome::UpToDate => "up to date",
+            Outcome::Failed(_) => "FAILED",
+        };
+        match &self.bar {
+            Some(bar) => {
+                bar.set_message(r.stem.clone());
+                if matches!(r.outcome, Outcome::Failed(_)) {
+                    bar.println(format!("failed: {}", r.label));
+                }
+                bar.inc(1);
+            }
+            // One println! is one whole line, even from several threads.
+            None => println!("{word:>10}  {}", r.label),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn summarize(report: &Report) {
+    let rendered = report.count(|o| matches!(o, Outcome::Rendered(..)));
+    let current = report.count(|o| matches!(o, Outcome::UpToDate));
+    println!("{rendered} rendered, {current} up to date, {} failed", report.failed());
+    match &report.contact_sheet {
+        Some(Ok(path)) => println!("contact sheet: {}", path.display()),
+        Some(Err(f)) => report_failure("the contact sheet", f),
+        None => {}
+    }
+    for r in &report.results {
+        match &r.outcome {
+            Outcome::Failed(f) => report_failure(&r.label, f),
+            Outcome::Rendered(_, warnings) if !warnings.is_empty() => {
+                eprintln!("\nwarnings: {}", r.label);
+                diag::eprint(warnings);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn report_failure(what: &str, f: &Failure) {
+    eprintln!("\nfailed: {what}");
+    diag::eprint(&f.0);
+}

@@ -1,0 +1,13 @@
+//! `talkposter templates`: the built-in layouts, one line each.
+
+use std::process::ExitCode;
+
+use crate::diag::Failure;
+use crate::templates::LAYOUTS;
+
+pub fn list() -> Result<ExitCode, Failure> {
+    for layout in LAYOUTS {
+        println!("{:<8} {}", layout.name, layout.about);
+    }
+    Ok(ExitCode::SUCCESS)
+}
