@@ -5,6 +5,7 @@
 //! found later (a wrong date, a missing photo) can then point at their line.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 use std::ops::Range;
 
@@ -69,6 +70,10 @@ impl fmt::Display for KeyPath {
 pub struct Positions {
     values: HashMap<KeyPath, Range<usize>>,
     keys: HashMap<KeyPath, Range<usize>>,
+    /// A key written again in the same map: its path, and where it is
+    /// written the second time. serde_yaml refuses such a map but only
+    /// points at the map.
+    repeated: Option<(KeyPath, Range<usize>)>,
 }
 
 impl Positions {
@@ -92,10 +97,16 @@ impl Positions {
     pub fn key(&self, path: &KeyPath) -> Option<Range<usize>> {
         self.keys.get(path).cloned()
     }
+
+    /// The first key written twice in one map, with where it is written
+    /// the second time.
+    pub fn repeated_key(&self) -> Option<(KeyPath, Range<usize>)> {
+        self.repeated.clone()
+    }
 }
 
 enum Frame {
-    Map { path: KeyPath, pending_key: Option<String> },
+    Map { path: KeyPath, pending_key: Option<String>, flow: bool, keys: usize },
     Seq { path: KeyPath, next: usize },
 }
 
@@ -116,7 +127,7 @@ impl Recorder<'_> {
     }
 
     /// The span of a node that starts at `start`: the scalar's own text when it
-    /// stands there, else the rest of the line.
+    /// stands there (with its quotes, if quoted), else the rest of the line.
     fn span(&self, start: usize, scalar: Option<&str>) -> Range<usize> {
         let rest = &self.text[start..];
         let line_end = rest.find('\n').unwrap_or(rest.len());
@@ -127,6 +138,11 @@ impl Recorder<'_> {
         {
             return start..start + s.len();
         }
+        if scalar.is_some()
+            && let Some(len) = quoted_len(&rest[..line_end])
+        {
+            return start..start + len;
+        }
         let len = rest[..line_end].trim_end().len().max(1).min(rest.len());
         start..start + len
     }
@@ -135,7 +151,7 @@ impl Recorder<'_> {
     fn place(&mut self) -> (Option<KeyPath>, bool) {
         match self.stack.last_mut() {
             None => (Some(KeyPath::root()), false),
-            Some(Frame::Map { path, pending_key }) => match pending_key.take() {
+            Some(Frame::Map { path, pending_key, .. }) => match pending_key.take() {
                 None => (None, true),
                 Some(k) => (Some(path.key(&k)), false),
             },
@@ -153,11 +169,26 @@ impl MarkedEventReceiver for Recorder<'_> {
         match ev {
             Event::Scalar(value, ..) => match self.place() {
                 (_, true) => {
-                    if let Some(Frame::Map { path, pending_key }) = self.stack.last_mut() {
-                        let key_path = path.key(&value);
+                    if let Some(Frame::Map { path, pending_key, flow, keys }) = self.stack.last_mut() {
+                        let (map_path, first, flow) = (path.clone(), *keys == 0, *flow);
+                        *keys += 1;
                         *pending_key = Some(value.clone());
+                        let key_path = map_path.key(&value);
                         let span = self.span(start, Some(&value));
-                        self.out.keys.insert(key_path, span);
+                        // A block map's start is marked after its first key:
+                        // the map starts on that key's line instead.
+                        if first && !flow {
+                            let line = self.span(span.start, None);
+                            self.out.values.insert(map_path, line);
+                        }
+                        match self.out.keys.entry(key_path) {
+                            Entry::Occupied(first) => {
+                                self.out.repeated.get_or_insert((first.key().clone(), span));
+                            }
+                            Entry::Vacant(new) => {
+                                new.insert(span);
+                            }
+                        }
                     }
                 }
                 (Some(path), false) => {
@@ -176,9 +207,10 @@ impl MarkedEventReceiver for Recorder<'_> {
                 // A complex (non-scalar) key: index its insides under a path no one asks for.
                 let path = if is_key { KeyPath::root().key("\u{0}complex-key") } else { path.unwrap_or_default() };
                 let span = self.span(start, None);
+                let flow = self.text[span.clone()].starts_with(['{', '[']);
                 self.out.values.entry(path.clone()).or_insert(span);
                 self.stack.push(if is_map {
-                    Frame::Map { path, pending_key: None }
+                    Frame::Map { path, pending_key: None, flow, keys: 0 }
                 } else {
                     Frame::Seq { path, next: 0 }
                 });
@@ -195,6 +227,26 @@ impl MarkedEventReceiver for Recorder<'_> {
             _ => {}
         }
     }
+}
+
+/// The length of a quoted scalar at the start of `line` (`"16:00"`,
+/// `'it''s'`), quotes included.
+fn quoted_len(line: &str) -> Option<usize> {
+    let quote = line.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let mut chars = line.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' if quote == '"' => {
+                chars.next();
+            }
+            '\'' if quote == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') => {
+                chars.next();
+            }
+            c if c == quote => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
@@ -230,7 +282,28 @@ mod tests {
         let p = Positions::index(text);
         let t = KeyPath::root().key("time");
         assert_eq!(at(text, p.value(&t.key("date")).unwrap()), "2024-06-13");
-        assert!(at(text, p.value(&t.key("start")).unwrap()).starts_with("\"16:00\""));
+        assert_eq!(at(text, p.value(&t.key("start")).unwrap()), "\"16:00\"");
+        let text = "time: {start: \"1\\\"6\", end: 'it''s', tz: x}\n";
+        let p = Positions::index(text);
+        assert_eq!(at(text, p.value(&t.key("start")).unwrap()), "\"1\\\"6\"");
+        assert_eq!(at(text, p.value(&t.key("end")).unwrap()), "'it''s'");
+    }
+
+    #[test]
+    fn block_maps_start_at_their_first_key() {
+        let text = "title: A talk\nspeaker:\n  affiliation: MIT\n";
+        let p = Positions::index(text);
+        assert_eq!(p.value(&KeyPath::root()).unwrap(), 0..13);
+        assert_eq!(at(text, p.value(&KeyPath::root().key("speaker")).unwrap()), "affiliation: MIT");
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_where_it_is_repeated() {
+        let text = "title: A\nspeaker: {name: B, name: C}\nplace: x\nplace: y\n";
+        let (path, span) = Positions::index(text).repeated_key().unwrap();
+        assert_eq!(path.to_string(), "speaker.name");
+        assert_eq!(span, 28..32);
+        assert!(Positions::index("a: 1\nb: {a: 1}\n").repeated_key().is_none());
     }
 
     #[test]

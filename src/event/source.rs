@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeSeed, EnumAccess, MapAccess, SeqAccess, Variant
 use serde_yaml::value::{Tag, TaggedValue};
 use serde_yaml::{Mapping, Value};
 
-use super::positions::Positions;
+use super::positions::{Positions, Seg};
 use crate::diag::{Diagnostic, Failure, SourceText};
 use crate::files;
 use crate::limits::{self, MAX_YAML_EXPANDED_BYTES};
@@ -89,6 +89,18 @@ fn parse_value(source: &SourceText) -> Result<Value, Failure> {
 
 fn syntax_error(source: &SourceText, e: &serde_yaml::Error) -> Diagnostic {
     let message = e.to_string();
+    // serde_yaml points a repeated key at the start of its map; find the repeat.
+    if message.starts_with("duplicate entry")
+        && let Some((path, span)) = Positions::index(&source.text).repeated_key()
+    {
+        let key = match path.0.last() {
+            Some(Seg::Key(k)) => k.clone(),
+            _ => String::new(),
+        };
+        return Diagnostic::new(format!("{path}: the key `{key}` is written twice"))
+            .at(source, span)
+            .help(format!("a key may appear only once in a map: keep one `{key}` and remove the other, or rename it"));
+    }
     // serde_yaml appends " at line L column C"; the snippet shows that.
     let message = message.split(" at line ").next().unwrap_or(&message).to_string();
     let d = Diagnostic::new(format!("this is not valid YAML: {message}"));
@@ -272,10 +284,14 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_keys_keep_serde_yaml_wording() {
+    fn a_repeated_key_is_shown_where_it_is_repeated() {
         let e = parse_text("title: a\ntitle: b\n").unwrap_err();
-        assert!(e.0[0].message.contains("duplicate entry with key \"title\""), "{e}");
+        assert_eq!(e.0[0].message, "title: the key `title` is written twice");
+        assert_eq!(e.0[0].location().unwrap(), "t.yaml:2:1");
         assert!(e.0[0].help[0].contains("only once"), "{e}");
+        // A repeated key positions cannot name (a key that is a map) keeps serde_yaml's words.
+        let e = parse_text("? {a: 1}\n: x\n? {a: 1}\n: y\n").unwrap_err();
+        assert!(e.0[0].message.contains("duplicate entry"), "{e}");
     }
 
     #[test]

@@ -735,7 +735,7 @@ fn example_for(path: &str) -> Option<&'static str> {
         "title" => "title: On Physics-Inspired Generative Models",
         "speaker" => "speaker: {name: Dr. Yilun Xu, affiliation: MIT}",
         "time" => "time: {date: 2024-06-13, start: \"16:00\"}",
-        "place" => "place: {zh: 静园五院204室, en: Room 204, Courtyard No. 5}",
+        "place" => "place: {zh: 静园五院204室, en: \"Room 204, Courtyard No. 5\"}",
         "organizer" => "organizer: {name: CFCS, color: \"#94070A\"}",
         "online" => "online: {url: https://zoom.us/j/123}",
         p if p.ends_with("time.date") || p == "date" => "date: 2024-06-13",
@@ -746,4 +746,24 @@ fn example_for(path: &str) -> Option<&'static str> {
         p if p.starts_with("speaker") => "speaker: {name: Dr. Yilun Xu}",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A user copies these: each must be YAML that means what it shows.
+    #[test]
+    fn examples_in_messages_are_valid_yaml() {
+        let paths = ["title", "speaker", "time", "place", "organizer", "online", "time.date", "start", "name", "url"];
+        for path in paths {
+            let example = example_for(path).unwrap();
+            let value: Value = serde_yaml::from_str(example).unwrap_or_else(|e| panic!("{example}: {e}"));
+            let map = value.as_mapping().unwrap();
+            assert_eq!(map.len(), 1, "{example}");
+            let inner = map.values().next().unwrap();
+            assert!(inner.as_mapping().is_none_or(|m| m.keys().all(|k| k.is_string())), "{example}");
+            assert!(!format!("{inner:?}").contains("Null"), "{example}: a value is missing");
+        }
+    }
 }

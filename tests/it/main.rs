@@ -3,6 +3,7 @@
 
 mod batch;
 mod common;
+mod docs;
 mod errors;
 mod golden;
 mod hostile;
