@@ -39,7 +39,7 @@ fn main() {
         lap(1);
         export::pdf(&doc).unwrap_or_else(|d| fail(&d.into()));
         lap(2);
-        export::png(&doc, 150.0).unwrap_or_else(|d| fail(&d.into()));
+        export::png(&doc, 150.0, None).unwrap_or_else(|d| fail(&d.into()));
         lap(3);
         export::png_of_width(&doc, contact_sheet::THUMB_WIDTH).unwrap_or_else(|d| fail(&d.into()));
         lap(4);

@@ -2,20 +2,24 @@
 //! is done with one, prepares its assets, has its worker lay it out, and
 //! writes its files. Talks that are up to date are skipped; one broken,
 //! looping or crashing talk never stops the others. The manifest is updated
-//! as each talk finishes; a contact sheet of the whole series comes last.
-//! `render FILE` is a batch of one.
+//! as each talk finishes; what concerns the whole series comes last: the
+//! contact sheet, the programme, the calendar feed and the list of alt
+//! texts. `render FILE` is a batch of one.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use crate::assets::AssetCache;
+use crate::assets::{AssetCache, Shape};
 use crate::contact_sheet::{self, Card, SheetJob};
 use crate::diag::{Diagnostic, Failure};
-use crate::export::write_atomic;
+use crate::event::{Event, TemplateRef};
+use crate::export::{write_atomic, write_if_changed};
 use crate::incremental::{Entry, Manifest, fingerprint};
 use crate::layout::explain::explain;
-use crate::pipeline::{self, Options};
+use crate::outputs::{alt_text, calendar, facts};
+use crate::pipeline::{self, Format, Options, Produced};
+use crate::programme::{self, ProgrammeJob};
 use crate::series::{Checked, Talk};
 use crate::worker::{self, Reply, Request, Workers};
 
@@ -28,7 +32,11 @@ pub struct BatchOptions {
     pub manifest: bool,
     /// Skip talks the manifest shows up to date (not with `--force`).
     pub skip_current: bool,
-    pub contact_sheet: bool,
+    /// Make what concerns the whole series (contact sheet, programme,
+    /// calendar feed, alt texts), each when its format is asked for.
+    pub series_outputs: bool,
+    /// The programme's layout.
+    pub programme_template: TemplateRef,
     /// `--font-path` folders (they take part in the up-to-date check).
     pub font_dirs: Vec<PathBuf>,
 }
@@ -54,8 +62,18 @@ pub struct TalkResult {
 #[derive(Debug)]
 pub struct Report {
     pub results: Vec<TalkResult>,
-    /// The contact sheet written, or why it could not be.
-    pub contact_sheet: Option<Result<PathBuf, Failure>>,
+    /// What concerns the whole series, each written or why it could not be.
+    pub series: Vec<SeriesOutput>,
+}
+
+/// A file (or files) about the whole series.
+#[derive(Debug)]
+pub struct SeriesOutput {
+    /// `the contact sheet`, `the programme`…
+    pub what: &'static str,
+    pub result: Result<Vec<PathBuf>, Failure>,
+    /// Something to say about it (`continues on 2 pages`).
+    pub note: Option<String>,
 }
 
 impl Report {
@@ -83,8 +101,13 @@ pub fn run(
     on_done: &(dyn Fn(&TalkResult) + Sync),
 ) -> Report {
     let out_dir = &options.poster.out_dir;
-    let reserved: &[&str] = if options.contact_sheet { &[contact_sheet::NAME] } else { &[] };
-    let claims = claim_names(&talks, reserved);
+    let reserved = if options.series_outputs { series_names(&options.poster) } else { Vec::new() };
+    let claims = claim_names(&talks, &reserved);
+    // The talks that could be read and named, for the series' own files.
+    let listed: Vec<(String, Event)> = (talks.iter().zip(&claims))
+        .filter(|(_, claim)| claim.is_none())
+        .filter_map(|(t, _)| Some((t.stem.clone(), t.checked.as_ref().ok()?.event.clone())))
+        .collect();
     let manifest = if options.manifest { Manifest::open(out_dir) } else { Manifest::default() };
     let run = Run { options, workers, assets: AssetCache::default(), manifest: Mutex::new(manifest) };
 
@@ -117,11 +140,136 @@ pub fn run(
     let results: Vec<TalkResult> = results.into_iter().map(|(_, r)| r).collect();
     run.manifest.into_inner().unwrap_or_else(|e| e.into_inner()).save();
 
-    let mut report = Report { results, contact_sheet: None };
-    if options.contact_sheet {
-        report.contact_sheet = Some(make_contact_sheet(&report, out_dir, workers));
+    let mut report = Report { results, series: Vec::new() };
+    if options.series_outputs {
+        report.series = series_outputs(&report.results, listed, options, workers, &run.assets);
     }
     report
+}
+
+/// The names the series' own files take, which no talk may, each with
+/// the file that takes it.
+fn series_names(options: &Options) -> Vec<(&'static str, String)> {
+    let has = |f: Format| options.formats.contains(&f);
+    let mut names = Vec::new();
+    if pipeline::needs_layout(options) {
+        names.push((contact_sheet::NAME, format!("{}.png", contact_sheet::NAME)));
+        names.push((programme::NAME, format!("{}.pdf", programme::NAME)));
+    }
+    if has(Format::Ics) {
+        names.push((SERIES_CALENDAR, format!("{SERIES_CALENDAR}.ics")));
+    }
+    if has(Format::Png) {
+        names.push((ALT_TEXTS, format!("{ALT_TEXTS}.txt")));
+    }
+    names
+}
+
+/// `series.ics`: every talk of the series, to subscribe to.
+const SERIES_CALENDAR: &str = "series";
+/// `alt-text.txt`: the description of every PNG written.
+const ALT_TEXTS: &str = "alt-text";
+
+/// The contact sheet and the programme (with posters), the calendar feed
+/// (with `ics`) and the alt texts (with `png`).
+fn series_outputs(
+    results: &[TalkResult],
+    mut listed: Vec<(String, Event)>,
+    options: &BatchOptions,
+    workers: &Workers,
+    assets: &AssetCache,
+) -> Vec<SeriesOutput> {
+    let poster = &options.poster;
+    let out_dir = &poster.out_dir;
+    listed.sort_by(|a, b| (a.1.time.date, a.1.time.start, &a.0).cmp(&(b.1.time.date, b.1.time.start, &b.0)));
+    let mut outputs = Vec::new();
+    let mut alt_texts: Vec<(String, String)> = Vec::new();
+    if pipeline::needs_layout(poster) {
+        let (sheet, alt) = make_contact_sheet(results, out_dir, workers);
+        alt_texts.push((format!("{}.png", contact_sheet::NAME), alt));
+        outputs.push(SeriesOutput { what: "the contact sheet", result: sheet.map(|p| vec![p]), note: None });
+        if !listed.is_empty() {
+            let (result, note, alt) = make_programme(&listed, options, workers, assets);
+            if poster.formats.contains(&Format::Png) {
+                alt_texts.push((format!("{}.png", programme::NAME), alt));
+            }
+            outputs.push(SeriesOutput { what: "the programme", result, note });
+        }
+    }
+    if poster.formats.contains(&Format::Ics) && !listed.is_empty() {
+        let result = series_calendar(&listed, poster);
+        outputs.push(SeriesOutput { what: "the calendar of the series", result: result.map(|p| vec![p]), note: None });
+    }
+    if poster.formats.contains(&Format::Png) {
+        for (stem, event) in &listed {
+            alt_texts.push((format!("{stem}.png"), alt_text::describe(&facts::in_language(event, event.language))));
+        }
+        let text: String = alt_texts.iter().map(|(file, alt)| format!("{file}\n{alt}\n\n")).collect();
+        let path = out_dir.join(format!("{ALT_TEXTS}.txt"));
+        let result = write_if_changed(&path, text.as_bytes()).map(|_| vec![path]).map_err(Failure::from);
+        outputs.push(SeriesOutput { what: "the alt texts", result, note: None });
+    }
+    outputs
+}
+
+fn series_calendar(listed: &[(String, Event)], options: &Options) -> Result<PathBuf, Failure> {
+    let entries = listed
+        .iter()
+        .map(|(stem, e)| pipeline::calendar_entry(e, stem, &options.announcer))
+        .collect::<Result<Vec<_>, _>>()?;
+    let name = listed.iter().find_map(|(_, e)| e.series.as_ref()).map(|s| {
+        let e = &listed[0].1;
+        crate::text::join_lines(s.pick(e.language))
+    });
+    let path = options.out_dir.join(format!("{SERIES_CALENDAR}.ics"));
+    write_if_changed(&path, calendar::calendar(&entries, name.as_deref()).as_bytes())?;
+    Ok(path)
+}
+
+/// The programme, a note when it does not fit one column, and its alt text.
+fn make_programme(
+    listed: &[(String, Event)],
+    options: &BatchOptions,
+    workers: &Workers,
+    assets: &AssetCache,
+) -> (Result<Vec<PathBuf>, Failure>, Option<String>, String) {
+    let talks: Vec<Event> = listed.iter().map(|(_, e)| e.clone()).collect();
+    // The logo of the first talk that has one: the series' organizer.
+    let logo = talks
+        .iter()
+        .find_map(|e| e.organizer.as_ref()?.logo.as_ref())
+        .and_then(|path| assets.picture(path, Shape::Whole).ok());
+    let job = ProgrammeJob {
+        talks,
+        logo,
+        template: options.programme_template.clone(),
+        formats: options.poster.formats.iter().copied().filter(|f| f.is_poster()).collect(),
+        ppi: options.poster.ppi,
+    };
+    let alt = programme::describe(&job);
+    let produced = match workers.run(0, &Request::Programme(Box::new(job))) {
+        Ok(Reply::Programme(Ok(p))) => p,
+        Ok(Reply::Programme(Err(errors))) => return (Err(Failure(errors)), None, alt),
+        Ok(Reply::Panicked(what)) => return (Err(bug(&what).into()), None, alt),
+        Ok(_) => return (Err(bug("something else came back for the programme").into()), None, alt),
+        Err(lost) => return (Err(lost.diagnostic().into()), None, alt),
+    };
+    let mut written = Vec::new();
+    for (name, bytes) in &produced.files {
+        let path = options.poster.out_dir.join(name);
+        if let Err(d) = write_if_changed(&path, bytes) {
+            return (Err(d.into()), None, alt);
+        }
+        written.push(path);
+    }
+    let note = (produced.pages > 1).then(|| {
+        format!(
+            "{} talks do not fit one page even in two columns at 7.5 pt: the programme continues on {} pages",
+            listed.len(),
+            produced.pages
+        )
+    });
+    (Ok(written), note, alt)
 }
 
 impl Run<'_> {
@@ -182,23 +330,33 @@ impl Run<'_> {
         {
             return Ok((Outcome::UpToDate, None));
         }
-        let job = pipeline::prepare(talk, options, &self.assets)?;
-        let produced = match self.workers.run(slot, &Request::Poster(Box::new(job))) {
-            Ok(Reply::Poster(Ok(produced))) => produced,
-            Ok(Reply::Poster(Err(problems))) => return Err(Failure(explain(&problems, &talk.event, &talk.origin))),
-            Ok(Reply::Panicked(what)) => return Err(bug(&what).into()),
-            Ok(Reply::Sheet(_)) => return Err(bug("a contact sheet came back for a poster").into()),
-            Err(lost) => return Err(lost.diagnostic().in_file(talk.origin.file()).into()),
-        };
-        let written = pipeline::write(&produced, stem, out_dir)?;
-        if let Some(thumb) = &produced.thumbnail {
+        // The calendar and announcements first: a broken announcement
+        // template fails the talk before its poster is laid out.
+        let documents = pipeline::documents(&talk.event, stem, options).map_err(|d| d.in_file(talk.origin.file()))?;
+        let produced = if pipeline::needs_layout(options) { Some(self.layout(slot, talk, options)?) } else { None };
+        let posters = produced.iter().flat_map(|p| p.files.iter().map(|(f, b)| (*f, b.as_slice())));
+        let written = pipeline::write(posters.chain(documents.iter().map(|(f, b)| (*f, b.as_slice()))), stem, out_dir)?;
+        if let Some(thumb) = produced.as_ref().and_then(|p| p.thumbnail.as_ref()) {
             let path = contact_sheet::thumbnail_path(out_dir, stem);
             // A missing thumbnail only leaves a gap on the contact sheet.
             let _ = std::fs::create_dir_all(crate::files::folder_of(&path)).map(|_| write_atomic(&path, thumb));
         }
         let outputs = written.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).collect();
-        let entry = hash.map(|hash| Entry { hash, outputs, read: produced.read });
-        Ok((Outcome::Rendered(written, produced.warnings), entry))
+        let (warnings, read) = produced.map(|p| (p.warnings, p.read)).unwrap_or_default();
+        let entry = hash.map(|hash| Entry { hash, outputs, read });
+        Ok((Outcome::Rendered(written, warnings), entry))
+    }
+
+    /// The talk's posters, laid out by its worker.
+    fn layout(&self, slot: usize, talk: &Checked, options: &Options) -> Result<Produced, Failure> {
+        let job = pipeline::prepare(talk, options, &self.assets)?;
+        match self.workers.run(slot, &Request::Poster(Box::new(job))) {
+            Ok(Reply::Poster(Ok(produced))) => Ok(produced),
+            Ok(Reply::Poster(Err(problems))) => Err(Failure(explain(&problems, &talk.event, &talk.origin))),
+            Ok(Reply::Panicked(what)) => Err(bug(&what).into()),
+            Ok(_) => Err(bug("something else came back for a poster").into()),
+            Err(lost) => Err(lost.diagnostic().in_file(talk.origin.file()).into()),
+        }
     }
 }
 
@@ -206,16 +364,16 @@ impl Run<'_> {
 /// files): the first talk to claim a name keeps it; any later one fails with
 /// a message naming the first. Names that differ only in case collide, as
 /// they do on macOS and Windows. Talks that failed to load claim nothing.
-fn claim_names(talks: &[Talk], reserved: &[&str]) -> Vec<Option<Diagnostic>> {
+fn claim_names(talks: &[Talk], reserved: &[(&'static str, String)]) -> Vec<Option<Diagnostic>> {
     let mut owners: HashMap<String, &str> = HashMap::new();
     talks
         .iter()
         .map(|t| {
             t.checked.as_ref().ok()?;
             let key = t.stem.to_lowercase();
-            if reserved.contains(&key.as_str()) {
+            if let Some((_, file)) = reserved.iter().find(|(name, _)| *name == key) {
                 return Some(
-                    Diagnostic::new(format!("the output name `{}` is the batch's own (its `{key}.png`)", t.stem))
+                    Diagnostic::new(format!("the output name `{}` is the series' own (its `{file}`)", t.stem))
                         .in_file(std::path::Path::new(&t.label))
                         .help("rename the talk's file: outputs are named after it"),
                 );
@@ -245,9 +403,23 @@ fn describe(talk: &Checked) -> (Option<String>, String) {
     (Some(e.time.date.to_string()), caption)
 }
 
-fn make_contact_sheet(report: &Report, out_dir: &std::path::Path, workers: &Workers) -> Result<PathBuf, Failure> {
-    let cards = report
-        .results
+/// The contact sheet, and its alt text.
+fn make_contact_sheet(
+    results: &[TalkResult],
+    out_dir: &std::path::Path,
+    workers: &Workers,
+) -> (Result<PathBuf, Failure>, String) {
+    let alt = format!("Contact sheet: {} posters, in date order", results.len());
+    (contact_sheet_file(results, out_dir, workers, &alt), alt)
+}
+
+fn contact_sheet_file(
+    results: &[TalkResult],
+    out_dir: &std::path::Path,
+    workers: &Workers,
+    alt: &str,
+) -> Result<PathBuf, Failure> {
+    let cards = results
         .iter()
         .map(|r| Card {
             stem: r.stem.clone(),
@@ -256,19 +428,19 @@ fn make_contact_sheet(report: &Report, out_dir: &std::path::Path, workers: &Work
             failed: matches!(r.outcome, Outcome::Failed(_)),
         })
         .collect();
-    let job = SheetJob { cards, out_dir: out_dir.to_path_buf() };
+    let job = SheetJob { cards, out_dir: out_dir.to_path_buf(), alt: alt.to_string() };
     let png = match workers.run(0, &Request::Sheet(job)) {
         Ok(Reply::Sheet(Ok(png))) => png,
         Ok(Reply::Sheet(Err(errors))) => return Err(Failure(errors)),
         Ok(Reply::Panicked(what)) => return Err(bug(&what).into()),
-        Ok(Reply::Poster(_)) => return Err(bug("a poster came back for the contact sheet").into()),
+        Ok(_) => return Err(bug("something else came back for the contact sheet").into()),
         Err(lost) => return Err(lost.diagnostic().into()),
     };
     std::fs::create_dir_all(out_dir).map_err(|e| {
         Diagnostic::new(format!("cannot create `{}`: {}", out_dir.display(), crate::files::io_reason(&e)))
     })?;
     let path = out_dir.join(format!("{}.png", contact_sheet::NAME));
-    write_atomic(&path, &png)?;
+    write_if_changed(&path, &png)?;
     Ok(path)
 }
 

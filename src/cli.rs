@@ -70,6 +70,10 @@ pub struct BatchArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// Your own layout for the programme of the series (a .typ file; see docs/templates.md).
+    #[arg(long = "programme-template", value_name = "FILE")]
+    pub programme_template: Option<PathBuf>,
+
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -81,8 +85,10 @@ pub struct OutputArgs {
     #[arg(short = 'o', long = "output", value_name = "DIR", default_value = "out")]
     pub output: PathBuf,
 
-    /// What to write, comma-separated.
-    #[arg(long, value_name = "pdf,png", value_delimiter = ',', default_value = "pdf,png")]
+    /// What to write, comma-separated: pdf (the poster to print), png (to
+    /// post, with alt text), ics (calendar file), txt and md (the
+    /// announcement as plain text and as Markdown).
+    #[arg(long, value_name = "pdf,png,ics,txt,md", value_delimiter = ',', default_value = "pdf,png")]
     pub format: Vec<Format>,
 
     /// Resolution of the PNG in pixels per inch (150 gives 1240 px across A4).
@@ -92,6 +98,11 @@ pub struct OutputArgs {
     /// Layout: flyer, card, screen (see `talkposter templates`) or a .typ file; overrides the event's `template:`.
     #[arg(long, value_name = "NAME|FILE")]
     pub template: Option<String>,
+
+    /// Your own announcement template (minijinja): a `.txt` file replaces the
+    /// plain-text one, a `.md` file the Markdown one; see docs/announcements.md.
+    #[arg(long = "announcement", value_name = "FILE")]
+    pub announcement: Vec<PathBuf>,
 
     /// Extra folder of fonts (.ttf, .otf, .ttc), for `organizer.font` and custom templates; repeatable.
     #[arg(long = "font-path", value_name = "DIR")]

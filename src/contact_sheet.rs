@@ -50,6 +50,8 @@ pub struct Card {
 pub struct SheetJob {
     pub cards: Vec<Card>,
     pub out_dir: PathBuf,
+    /// The sheet's description (its PNG's alt text).
+    pub alt: String,
 }
 
 /// The contact sheet as a PNG, from the thumbnails in the output folder.
@@ -102,7 +104,7 @@ pub fn produce(job: &SheetJob, layouter: &Layouter) -> Result<Vec<u8>, Vec<Diagn
         }
         Ok(strip)
     });
-    encode_png_strips(width, height, SHEET_PPI, strips).map_err(|d| vec![d])
+    encode_png_strips(width, height, SHEET_PPI, Some(&job.alt), strips).map_err(|d| vec![d])
 }
 
 /// Copies `image` onto `sheet` with its top left corner at (`x`, `y`),

@@ -21,10 +21,16 @@ pub fn pdf(doc: &PagedDocument) -> Result<Vec<u8>, Diagnostic> {
 }
 
 /// The first page as an opaque RGB PNG at `ppi` pixels per inch, with the
-/// resolution recorded (pHYs) so print tools know its size.
-pub fn png(doc: &PagedDocument, ppi: f32) -> Result<Vec<u8>, Diagnostic> {
+/// resolution recorded (pHYs) so print tools know its size, and `alt`, the
+/// description of what it shows, for screen readers and social posts.
+pub fn png(doc: &PagedDocument, ppi: f32, alt: Option<&str>) -> Result<Vec<u8>, Diagnostic> {
     let page = doc.pages().first().ok_or_else(|| Diagnostic::new("the poster has no page"))?;
-    encode_png(&rasterise(page, ppi)?, ppi)
+    encode_png(&rasterise(page, ppi)?, ppi, alt)
+}
+
+/// One page as a PNG (see `png`).
+pub fn png_page(page: &typst_layout::Page, ppi: f32, alt: &str) -> Result<Vec<u8>, Diagnostic> {
+    encode_png(&rasterise(page, ppi)?, ppi, Some(alt))
 }
 
 /// A page as pixels at `ppi` pixels per inch, if that many pixels are
@@ -51,9 +57,13 @@ pub fn rasterise(page: &typst_layout::Page, ppi: f32) -> Result<tiny_skia::Pixma
 }
 
 /// A rendered page as an opaque RGB PNG (see `png`).
-pub fn encode_png(pixmap: &tiny_skia::Pixmap, ppi: f32) -> Result<Vec<u8>, Diagnostic> {
-    encode_png_strips(pixmap.width(), pixmap.height(), ppi, std::iter::once(Ok(pixmap)))
+pub fn encode_png(pixmap: &tiny_skia::Pixmap, ppi: f32, alt: Option<&str>) -> Result<Vec<u8>, Diagnostic> {
+    encode_png_strips(pixmap.width(), pixmap.height(), ppi, alt, std::iter::once(Ok(pixmap)))
 }
+
+/// The keyword of the PNG text chunk that holds an image's description
+/// (one of the PNG specification's predefined keywords).
+pub const DESCRIPTION: &str = "Description";
 
 /// Rendered strips of one image, top to bottom, `width` pixels wide and
 /// `height` rows in all, as one opaque RGB PNG. Each strip is made when the
@@ -63,6 +73,7 @@ pub fn encode_png_strips<P: Borrow<tiny_skia::Pixmap>>(
     width: u32,
     height: u32,
     ppi: f32,
+    alt: Option<&str>,
     strips: impl IntoIterator<Item = Result<P, Diagnostic>>,
 ) -> Result<Vec<u8>, Diagnostic> {
     let fail = |e: png::EncodingError| Diagnostic::new(format!("the PNG could not be encoded: {e}"));
@@ -75,6 +86,10 @@ pub fn encode_png_strips<P: Borrow<tiny_skia::Pixmap>>(
     encoder.set_compression(png::Compression::Fastest);
     let per_meter = (f64::from(ppi) / 0.0254).round() as u32;
     encoder.set_pixel_dims(Some(png::PixelDimensions { xppu: per_meter, yppu: per_meter, unit: png::Unit::Meter }));
+    if let Some(alt) = alt {
+        // iTXt: UTF-8, so a Chinese description survives.
+        encoder.add_itxt_chunk(DESCRIPTION.into(), alt.into()).map_err(fail)?;
+    }
     let mut writer = encoder.write_header().map_err(fail)?;
     let mut stream = writer.stream_writer_with_size(1 << 20).map_err(fail)?;
     // Row by row: pages are filled, so every pixel is opaque and alpha is
@@ -109,7 +124,7 @@ pub fn png_of_width(doc: &PagedDocument, width: u32) -> Result<Vec<u8>, Diagnost
     if page_width <= 0.0 {
         return Err(Diagnostic::new("the poster has no page"));
     }
-    png(doc, (f64::from(width) * 72.0 / page_width) as f32)
+    png(doc, (f64::from(width) * 72.0 / page_width) as f32, None)
 }
 
 /// Writes `bytes` to `path` atomically: a reader (or a crash) never sees a
@@ -133,6 +148,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// Writes `bytes` to `path` (atomically) unless the file already holds
+/// exactly them: files about a whole series are made on every run, and
+/// keep their time when nothing changed (for tools that publish on change).
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let same = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes);
+    if same { Ok(()) } else { write_atomic(path, bytes) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,12 +168,12 @@ mod tests {
             p.fill(tiny_skia::Color::from_rgba8(rgb[0], rgb[1], rgb[2], 255));
             Ok::<_, Diagnostic>(p)
         };
-        let png = encode_png_strips(3, 5, 96.0, [strip([255, 0, 0], 2), strip([0, 0, 255], 3)]).unwrap();
+        let png = encode_png_strips(3, 5, 96.0, None, [strip([255, 0, 0], 2), strip([0, 0, 255], 3)]).unwrap();
         let img = image::load_from_memory(&png).unwrap().to_rgb8();
         assert_eq!(img.dimensions(), (3, 5));
         assert_eq!((img.get_pixel(2, 1).0, img.get_pixel(0, 2).0), ([255, 0, 0], [0, 0, 255]));
-        assert!(encode_png_strips(3, 6, 96.0, [strip([0, 0, 0], 2), strip([0, 0, 0], 3)]).is_err());
-        assert!(encode_png_strips(3, 4, 96.0, [strip([0, 0, 0], 2), strip([0, 0, 0], 3)]).is_err());
+        assert!(encode_png_strips(3, 6, 96.0, None, [strip([0, 0, 0], 2), strip([0, 0, 0], 3)]).is_err());
+        assert!(encode_png_strips(3, 4, 96.0, None, [strip([0, 0, 0], 2), strip([0, 0, 0], 3)]).is_err());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Skipping talks whose posters are up to date. A manifest in the output
 //! folder records, per talk, a hash of everything its posters were made
 //! from (the merged event, the files it names, the template, the fonts, the
-//! tool version and the output options) and the files of a custom template
+//! tool version, the output options and announcement templates) and the files of a custom template
 //! its layout actually read, with their hashes. Each finished talk is
 //! appended to a journal at once, so a run that is interrupted keeps what it
 //! did; the journal is folded into the manifest at the end.
@@ -17,6 +17,7 @@ use crate::export::write_atomic;
 use crate::files::read_limited;
 use crate::layout::fonts::font_files;
 use crate::limits::{MAX_IMAGE_FILE_BYTES, MAX_TEMPLATE_FILE_BYTES};
+use crate::outputs::announcement;
 use crate::pipeline::Options;
 use crate::series::Checked;
 use crate::templates;
@@ -158,6 +159,12 @@ pub fn fingerprint(talk: &Checked, options: &Options, font_dirs: &[PathBuf]) -> 
         }
     }
     field("options", format!("{:?} {} {:?}", options.formats, options.ppi, options.thumbnail_width).as_bytes());
+    for (name, source) in announcement::built_in_sources() {
+        field(name, source.as_bytes());
+    }
+    for source in options.announcer.custom_sources() {
+        field("announcement", source.as_bytes());
+    }
     h.finalize().to_hex().to_string()
 }
 

@@ -51,6 +51,11 @@ pub const MAX_RASTER_PIXELS: u64 = 150_000_000;
 /// A file a custom template reads (an image, a data file, an imported .typ).
 pub const MAX_TEMPLATE_FILE_BYTES: u64 = 64 << 20;
 
+/// Steps an announcement template may take for one talk (minijinja's
+/// fuel): the built-in ones take 635 (text) and 720 (Markdown) for the
+/// long bilingual example; a loop that never ends stops here in a moment.
+pub const MAX_TEMPLATE_FUEL: u64 = 1_000_000;
+
 /// A font file given with `--font-path` (Noto's CJK collection with every
 /// weight is about 120 MB).
 pub const MAX_FONT_FILE_BYTES: u64 = 256 << 20;

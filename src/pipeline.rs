@@ -1,9 +1,12 @@
 //! One talk from a checked event to its files, in three steps: `prepare`
 //! the assets into a job (in the main process), `produce` the posters from
 //! the job (where Typst runs: fill the layout, check, encode), then `write`
-//! them (in the main process, each file whole or not at all).
+//! them (in the main process, each file whole or not at all). What is sent
+//! out with the posters (calendar, announcements) needs no layout and is
+//! made in the main process by `documents`.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
@@ -14,13 +17,23 @@ use crate::event::{Event, TemplateRef};
 use crate::export;
 use crate::files::io_reason;
 use crate::layout::{Layouter, Problem};
+use crate::outputs::announcement::{self, Announcer, Kind};
+use crate::outputs::{alt_text, calendar, facts};
 use crate::series::Checked;
 use crate::templates;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 pub enum Format {
+    /// The poster to print.
     Pdf,
+    /// The poster as an image to post, with its alt text.
     Png,
+    /// A calendar file (and, for a batch, `series.ics` with every talk).
+    Ics,
+    /// The announcement as plain text, for e-mail and WeChat.
+    Txt,
+    /// The announcement as Markdown.
+    Md,
 }
 
 impl Format {
@@ -28,7 +41,15 @@ impl Format {
         match self {
             Format::Pdf => "pdf",
             Format::Png => "png",
+            Format::Ics => "ics",
+            Format::Txt => "txt",
+            Format::Md => "md",
         }
+    }
+
+    /// Whether it is made by laying out the poster.
+    pub fn is_poster(self) -> bool {
+        matches!(self, Format::Pdf | Format::Png)
     }
 }
 
@@ -41,6 +62,8 @@ pub struct Options {
     pub template: Option<TemplateRef>,
     /// Also make a small PNG of the poster this many pixels wide (contact sheet).
     pub thumbnail_width: Option<u32>,
+    /// The announcement templates (built-in, or the user's).
+    pub announcer: Arc<Announcer>,
 }
 
 /// Everything the layout of one talk needs, as data.
@@ -49,9 +72,12 @@ pub struct PosterJob {
     pub event: Event,
     pub assets: Assets,
     pub template: TemplateRef,
+    /// PDF and/or PNG.
     pub formats: Vec<Format>,
     pub ppi: u32,
     pub thumbnail_width: Option<u32>,
+    /// The PNG's description.
+    pub alt_text: String,
 }
 
 /// The encoded posters of one talk, not yet written.
@@ -74,10 +100,41 @@ pub fn prepare(talk: &Checked, options: &Options, cache: &AssetCache) -> Result<
         event: talk.event.clone(),
         assets: assets::prepare(&talk.event, &talk.origin, cache)?,
         template: templates::choose(options.template.as_ref(), talk.event.template.as_ref()),
-        formats: unique(&options.formats),
+        formats: unique(&options.formats).into_iter().filter(|f| f.is_poster()).collect(),
         ppi: options.ppi,
         thumbnail_width: options.thumbnail_width,
+        alt_text: alt_text::describe(&facts::in_language(&talk.event, talk.event.language)),
     })
+}
+
+/// Whether any format asked for needs the poster laid out (or the contact
+/// sheet its thumbnail).
+pub fn needs_layout(options: &Options) -> bool {
+    options.formats.iter().any(|f| f.is_poster())
+}
+
+/// The calendar file and announcements asked for, as (format, bytes).
+pub fn documents(event: &Event, stem: &str, options: &Options) -> Result<Vec<(Format, Vec<u8>)>, Diagnostic> {
+    let mut out = Vec::new();
+    for format in unique(&options.formats) {
+        let text = match format {
+            Format::Ics => calendar::calendar(&[calendar_entry(event, stem, &options.announcer)?], None),
+            Format::Txt => options.announcer.write(Kind::Text, event, Some(announcement::WIDTH))?,
+            Format::Md => options.announcer.write(Kind::Markdown, event, None)?,
+            Format::Pdf | Format::Png => continue,
+        };
+        out.push((format, text.into_bytes()));
+    }
+    Ok(out)
+}
+
+/// A talk's calendar entry, described by its announcement, unwrapped.
+pub fn calendar_entry<'a>(
+    event: &'a Event,
+    stem: &'a str,
+    announcer: &Announcer,
+) -> Result<calendar::Entry<'a>, Diagnostic> {
+    Ok(calendar::Entry { event, stem, description: announcer.write(Kind::Text, event, None)? })
 }
 
 /// Lays out and checks the poster, then encodes every format (and the
@@ -90,7 +147,8 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
     for &format in &job.formats {
         let bytes = match format {
             Format::Pdf => export::pdf(doc),
-            Format::Png => export::png(doc, job.ppi as f32),
+            Format::Png => export::png(doc, job.ppi as f32, Some(&job.alt_text)),
+            Format::Ics | Format::Txt | Format::Md => continue,
         };
         files.push((format, encoded(bytes)?));
     }
@@ -98,14 +156,18 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
     Ok(Produced { files, thumbnail, warnings: compiled.warnings, read: compiled.read })
 }
 
-/// Writes the posters as `out_dir/<stem>.<ext>`, each file whole or not at
-/// all; returns the paths written.
-pub fn write(produced: &Produced, stem: &str, out_dir: &std::path::Path) -> Result<Vec<PathBuf>, Failure> {
+/// Writes the files as `out_dir/<stem>.<ext>`, each whole or not at all;
+/// returns the paths written.
+pub fn write<'a>(
+    files: impl IntoIterator<Item = (Format, &'a [u8])>,
+    stem: &str,
+    out_dir: &std::path::Path,
+) -> Result<Vec<PathBuf>, Failure> {
     std::fs::create_dir_all(out_dir).map_err(|e| {
         Diagnostic::new(format!("cannot create the output folder `{}`: {}", out_dir.display(), io_reason(&e)))
     })?;
     let mut written = Vec::new();
-    for (format, bytes) in &produced.files {
+    for (format, bytes) in files {
         let path = out_dir.join(format!("{stem}.{}", format.extension()));
         export::write_atomic(&path, bytes)?;
         written.push(path);

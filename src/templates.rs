@@ -41,8 +41,11 @@ pub const DEFAULT: &str = "flyer";
 /// one-field layout that finds which field's `markup: typst` is broken.
 pub const CONTACT_SHEET: &str = "contact-sheet";
 pub const CHECK_MARKUP: &str = "check-markup";
+/// The programme of a series (a user may give their own).
+pub const PROGRAMME: &str = "programme";
 const AUXILIARY: &[(&str, &str)] = &[
     (CONTACT_SHEET, include_str!("../templates/contact-sheet.typ")),
+    (PROGRAMME, include_str!("../templates/programme.typ")),
     (CHECK_MARKUP, "#import \"/talkposter/lib.typ\": body\n#body(sys.inputs.text)\n"),
 ];
 

@@ -27,6 +27,7 @@ use crate::layout::{Layouter, Problem};
 use crate::limits::{self, WORKER_MEMORY_BYTES};
 use crate::memory;
 use crate::pipeline::{self, PosterJob, Produced};
+use crate::programme::{self, Programme, ProgrammeJob};
 
 /// Typst recurses deeply: a layout needs more than a default thread's stack
 /// (../shared/typst-facts.md §1).
@@ -40,6 +41,7 @@ const MAX_FRAME_BYTES: u32 = 1 << 30;
 pub enum Request {
     Poster(Box<PosterJob>),
     Sheet(SheetJob),
+    Programme(Box<ProgrammeJob>),
 }
 
 /// What a worker sends back for a request.
@@ -47,6 +49,7 @@ pub enum Request {
 pub enum Reply {
     Poster(Result<Produced, Vec<Problem>>),
     Sheet(Result<ByteBuf, Vec<Diagnostic>>),
+    Programme(Result<Programme, Vec<Diagnostic>>),
     /// The job hit a bug (a panic), described.
     Panicked(String),
 }
@@ -326,6 +329,7 @@ fn handle(request: &Request, layouter: &Layouter) -> Reply {
     match request {
         Request::Poster(job) => Reply::Poster(pipeline::produce(job, layouter)),
         Request::Sheet(job) => Reply::Sheet(contact_sheet::produce(job, layouter).map(ByteBuf::from)),
+        Request::Programme(job) => Reply::Programme(programme::produce(job, layouter)),
     }
 }
 

@@ -6,12 +6,14 @@
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::batch::{self, BatchOptions, Outcome, Report, TalkResult};
 use crate::cli::{BatchArgs, OutputArgs, RenderArgs};
 use crate::diag::{self, Diagnostic, Failure};
 use crate::event::TemplateRef;
+use crate::outputs::announcement::Announcer;
 use crate::pipeline::Options;
 use crate::worker::{Isolation, Workers};
 use crate::{contact_sheet, series, templates};
@@ -22,7 +24,8 @@ pub fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
         poster: options(&args.output, None)?,
         manifest: false,
         skip_current: false,
-        contact_sheet: false,
+        series_outputs: false,
+        programme_template: TemplateRef::BuiltIn(templates::PROGRAMME.into()),
         font_dirs: args.output.font_path.clone(),
     };
     let workers = workers(&args.output, 1)?;
@@ -47,7 +50,11 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, Failure> {
         poster: options(&args.output, Some(contact_sheet::THUMB_WIDTH))?,
         manifest: true,
         skip_current: !args.force,
-        contact_sheet: true,
+        series_outputs: true,
+        programme_template: match &args.programme_template {
+            Some(path) => template_arg(&path.to_string_lossy(), "--programme-template")?,
+            None => TemplateRef::BuiltIn(templates::PROGRAMME.into()),
+        },
         font_dirs: args.output.font_path.clone(),
     };
     let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), |j| j as usize);
@@ -65,8 +72,9 @@ fn options(args: &OutputArgs, thumbnail_width: Option<u32>) -> Result<Options, F
         out_dir: args.output.clone(),
         formats: args.format.clone(),
         ppi: args.ppi,
-        template: args.template.as_deref().map(template_arg).transpose()?,
+        template: args.template.as_deref().map(|t| template_arg(t, "--template")).transpose()?,
         thumbnail_width,
+        announcer: Arc::new(Announcer::new(&args.announcement)?),
     })
 }
 
@@ -80,9 +88,9 @@ fn workers(args: &OutputArgs, jobs: usize) -> Result<Workers, Failure> {
 }
 
 /// `--template`: the same rule as `template:` in an event, from the current folder.
-fn template_arg(s: &str) -> Result<TemplateRef, Failure> {
+fn template_arg(s: &str, flag: &str) -> Result<TemplateRef, Failure> {
     templates::resolve(s, Path::new("."))
-        .map_err(|(message, help)| Diagnostic::new(message).key("--template").help(help).into())
+        .map_err(|(message, help)| Diagnostic::new(message).key(flag).help(help).into())
 }
 
 /// A progress bar on a terminal; one plain line per talk otherwise.
@@ -132,10 +140,17 @@ fn summarize(report: &Report) {
     let rendered = report.count(|o| matches!(o, Outcome::Rendered(..)));
     let current = report.count(|o| matches!(o, Outcome::UpToDate));
     println!("{rendered} rendered, {current} up to date, {} failed", report.failed());
-    match &report.contact_sheet {
-        Some(Ok(path)) => println!("contact sheet: {}", path.display()),
-        Some(Err(f)) => report_failure("the contact sheet", f),
-        None => {}
+    for output in &report.series {
+        match &output.result {
+            Ok(paths) => {
+                let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                println!("{}: {}", output.what, paths.join(", "));
+                if let Some(note) = &output.note {
+                    diag::eprint(&[Diagnostic::new(note.clone()).warning()]);
+                }
+            }
+            Err(f) => report_failure(output.what, f),
+        }
     }
     for r in &report.results {
         match &r.outcome {

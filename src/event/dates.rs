@@ -49,6 +49,35 @@ pub fn date_in(lang: Lang, d: Date) -> String {
     }
 }
 
+/// The day in a list of talks, without the year: `Thu, Jun 13`,
+/// `6月13日 星期四`, `6月13日（木）`, `6월 13일 (목)`.
+pub fn day_in(lang: Lang, d: Date) -> String {
+    match lang {
+        Lang::En => d.strftime("%a, %b %-d").to_string(),
+        Lang::Zh => format!("{}月{}日 {}", d.month(), d.day(), weekday_cjk(Lang::Zh, d.weekday())),
+        Lang::Ja => format!("{}月{}日（{}）", d.month(), d.day(), weekday_cjk(Lang::Ja, d.weekday())),
+        Lang::Ko => format!("{}월 {}일 ({})", d.month(), d.day(), weekday_cjk(Lang::Ko, d.weekday())),
+    }
+}
+
+/// A date without its weekday: `June 13, 2024`, `2024年6月13日`, `2024년 6월 13일`.
+fn plain_date_in(lang: Lang, d: Date) -> String {
+    match lang {
+        Lang::En => d.strftime("%B %-d, %Y").to_string(),
+        Lang::Zh | Lang::Ja => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Lang::Ko => format!("{}년 {}월 {}일", d.year(), d.month(), d.day()),
+    }
+}
+
+/// The span of a series: `June 13, 2024 – December 4, 2025`, or one date.
+pub fn date_range_in(lang: Lang, first: Date, last: Date) -> String {
+    if first == last {
+        plain_date_in(lang, first)
+    } else {
+        format!("{} – {}", plain_date_in(lang, first), plain_date_in(lang, last))
+    }
+}
+
 /// The date and time in `lang`: `Thursday, June 13, 2024 · 16:00–17:30`,
 /// `2024年6月13日 星期四 16:00–17:30`, `2024年6月13日（木）16:00–17:30`,
 /// `2024년 6월 13일 (목) 16:00–17:30`.

@@ -7,6 +7,7 @@ pub mod origin;
 pub mod positions;
 pub mod source;
 pub mod validate;
+pub mod words;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -29,4 +30,11 @@ pub fn load_located(path: &Path) -> Result<(Event, Arc<Origin>), Failure> {
     let origin = Arc::new(Origin::single(&doc));
     let event = validate::validate(&doc.value, &origin, folder_of(path))?;
     Ok((event, origin))
+}
+
+/// An event from YAML text, for unit tests (paths resolve against `.`).
+#[cfg(test)]
+pub fn from_yaml(yaml: &str) -> Event {
+    let doc = source::parse(crate::diag::SourceText { path: "t.yaml".into(), text: yaml.into() }).unwrap();
+    validate::validate(&doc.value, &Origin::single(&doc), Path::new(".")).unwrap()
 }

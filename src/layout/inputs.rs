@@ -5,7 +5,8 @@ use typst::foundations::{Array, Bytes, Dict, IntoValue, Str, Value};
 
 use crate::assets::{Assets, Picture, Qr};
 use crate::event::dates;
-use crate::event::{Event, Lang, Markup, Text, text_fields};
+use crate::event::words::{date_languages, labels, registration_text};
+use crate::event::{Event, Lang, Markup, Text};
 use crate::text::{initials, join_lines, paragraphs, typst_lang};
 
 /// Version of the data layout templates receive, for custom templates.
@@ -30,7 +31,7 @@ fn string(s: &str) -> Value {
 /// A text as its versions `(lang:, text:)`, the main language first. `lang`
 /// is what Typst sets the version in: its declared language, unless it is
 /// written in another script (an Arabic name is set as Arabic).
-fn versions(t: &Text, main: Lang) -> Value {
+pub fn versions(t: &Text, main: Lang) -> Value {
     Value::Array(
         t.versions(main)
             .into_iter()
@@ -53,97 +54,6 @@ fn long(t: &Text, main: Lang) -> Value {
             })
             .collect::<Array>(),
     )
-}
-
-/// The languages the date is printed in: the poster's, English, and every
-/// other language the event gives texts in (`{en: …, zh: …}`): the CFCS
-/// posters, in English with Chinese names and places, print both. A name
-/// merely written in another script (a Korean speaker's) adds none.
-pub fn date_languages(e: &Event) -> Vec<Lang> {
-    let used: Vec<Lang> = text_fields(e)
-        .into_iter()
-        .flat_map(|(_, t)| match t {
-            Text::Localized(versions) => versions.iter().map(|(l, _)| *l).collect(),
-            Text::Same(_) => Vec::new(),
-        })
-        .collect();
-    let mut out = vec![e.language];
-    for lang in Lang::ALL {
-        if !out.contains(&lang) && (lang == Lang::En || used.contains(&lang)) {
-            out.push(lang);
-        }
-    }
-    out
-}
-
-/// What a sign-up link shows: a web address as it is, `mailto:` as the bare
-/// address.
-pub fn registration_text(link: &str) -> &str {
-    match link.strip_prefix("mailto:") {
-        Some(address) => address.split('?').next().unwrap_or(address),
-        None => link,
-    }
-}
-
-struct Labels {
-    abstract_: &'static str,
-    biography: &'static str,
-    host: &'static str,
-    online: &'static str,
-    meeting_id: &'static str,
-    passcode: &'static str,
-    registration: &'static str,
-    homepage: &'static str,
-    kind: &'static str,
-}
-
-fn labels(lang: Lang) -> Labels {
-    match lang {
-        Lang::En => Labels {
-            abstract_: "Abstract",
-            biography: "Biography",
-            host: "Host",
-            online: "Online",
-            meeting_id: "Meeting ID",
-            passcode: "Passcode",
-            registration: "Register",
-            homepage: "Homepage",
-            kind: "Talk",
-        },
-        Lang::Zh => Labels {
-            abstract_: "摘要",
-            biography: "个人简介",
-            host: "主持人",
-            online: "线上参会",
-            meeting_id: "会议号",
-            passcode: "密码",
-            registration: "报名",
-            homepage: "个人主页",
-            kind: "学术报告",
-        },
-        Lang::Ja => Labels {
-            abstract_: "概要",
-            biography: "講演者紹介",
-            host: "司会",
-            online: "オンライン参加",
-            meeting_id: "ミーティングID",
-            passcode: "パスコード",
-            registration: "参加登録",
-            homepage: "ホームページ",
-            kind: "講演会",
-        },
-        Lang::Ko => Labels {
-            abstract_: "초록",
-            biography: "연사 소개",
-            host: "사회",
-            online: "온라인 참여",
-            meeting_id: "회의 ID",
-            passcode: "암호",
-            registration: "등록",
-            homepage: "홈페이지",
-            kind: "강연",
-        },
-    }
 }
 
 fn rgb(hex: &str) -> [f64; 3] {
@@ -179,7 +89,7 @@ pub fn ink_color(hex: &str) -> String {
     format!("#{r:02X}{g:02X}{b:02X}")
 }
 
-fn picture(p: &Picture) -> Value {
+pub fn picture(p: &Picture) -> Value {
     dict([("data", Bytes::new(p.bytes.clone()).into_value()), ("format", string(p.format.typst_name()))])
 }
 
@@ -344,9 +254,6 @@ mod documented {
 
     use super::*;
     use crate::assets::{Picture, PictureFormat, qr};
-    use crate::diag::SourceText;
-    use crate::event::source;
-    use crate::event::{Origin, validate};
 
     /// Every key of every dictionary in `value`, with where it was found.
     fn keys(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
@@ -365,8 +272,7 @@ mod documented {
     #[test]
     fn every_key_the_layouts_get_is_in_docs_templates_md() {
         let yaml = "title: {en: T, zh: 题}\nsubtitle: S\nkind: Seminar\nspeaker:\n  name: Dr. A\n  affiliation: U\n  bio: B\n  homepage: https://a.org\nhost: H\ntime: {date: 2024-06-13, start: '16:00', end: '17:00', timezone: Asia/Shanghai}\nplace: P\nonline: {url: 'https://z.org/j/1', meeting_id: '1', passcode: '2', platform: Zoom}\nregistration: mailto:a@b.org\nabstract: A\nnote: N\nseries: S\norganizer: {name: O, url: 'https://o.org', color: '#94070A', font: Noto Sans}\n";
-        let doc = source::parse(SourceText { path: "t.yaml".into(), text: yaml.into() }).unwrap();
-        let event = validate::validate(&doc.value, &Origin::single(&doc), std::path::Path::new(".")).unwrap();
+        let event = crate::event::from_yaml(yaml);
         let picture = Arc::new(Picture { bytes: vec![1], format: PictureFormat::Png, size: Some((1, 1)) });
         let assets = Assets {
             photos: vec![Some(picture.clone())],

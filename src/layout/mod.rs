@@ -94,6 +94,37 @@ impl Layouter {
         engine.compile(&templates::builtin_path(name), inputs).map(|c| c.document)
     }
 
+    /// Compiles `template` with the given inputs (a series' programme),
+    /// with the machine's fonts when it is a custom template or the brand
+    /// font `brand` is found only there. No poster checks.
+    pub fn compile(
+        &self,
+        template: &TemplateRef,
+        inputs: Dict,
+        brand: Option<&str>,
+    ) -> Result<Compiled, Vec<Diagnostic>> {
+        let (root, main) = entry_point(template).map_err(|d| vec![d])?;
+        let system = self.needs_system_fonts(root.is_some(), brand).map_err(|problems| {
+            problems
+                .into_iter()
+                .map(|p| match p {
+                    Problem::UnknownFont { family, suggestions } => {
+                        let d = Diagnostic::new(format!("no font has the family `{family}` (organizer.font)"));
+                        if suggestions.is_empty() {
+                            d
+                        } else {
+                            d.help(format!("did you mean {}?", suggestions.join(", ")))
+                        }
+                    }
+                    Problem::Other(d) => d,
+                    other => Diagnostic::new(format!("{other:?}")),
+                })
+                .collect::<Vec<_>>()
+        })?;
+        let engine = self.engine(root.as_deref(), system).map_err(|d| vec![d])?;
+        engine.compile(&main, inputs)
+    }
+
     /// Lays out `event` with `template` and checks the result: one page,
     /// nothing overflowing, every character drawable. Returns the document,
     /// Typst's warnings (a custom template's unknown font, say) and the

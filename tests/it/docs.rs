@@ -66,7 +66,7 @@ fn the_event_format_examples_render() {
     let o = batch(&[s(&dir.path().join("series.yaml")), "-o", s(&out), "--format", "pdf"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let written: Vec<String> = files(&out).into_iter().filter(|f| !f.starts_with('.')).collect();
-    assert_eq!(written, ["2024-06-13-yilun-xu.pdf", "2024-07-01-someone.pdf", "contact-sheet.png"]);
+    assert_eq!(written, ["2024-06-13-yilun-xu.pdf", "2024-07-01-someone.pdf", "contact-sheet.png", "programme.pdf"]);
     let text = squash(&pdf_text(&out.join("2024-07-01-someone.pdf")));
     assert!(text.contains("cfcsfrontiertalks") && text.contains("静园五院204室"), "{text}");
 }

@@ -20,12 +20,16 @@ pub fn compare_file(layout: &str, path: &std::path::Path) {
     let args = ["--format", "png", "--ppi", "50", "--template", layout];
     let o = render(path, out.path(), &args);
     assert!(o.status.success(), "{}", stderr(&o));
-    let actual_path = out.path().join(format!("{event}.png"));
-    let golden_path = repo().join("tests/golden").join(format!("{layout}-{event}.png"));
+    compare_png(&out.path().join(format!("{event}.png")), &format!("{layout}-{event}"));
+}
+
+/// Compares a PNG with `tests/golden/<name>.png` (or rewrites the golden).
+pub fn compare_png(actual_path: &std::path::Path, name: &str) {
+    let golden_path = repo().join("tests/golden").join(format!("{name}.png"));
 
     if std::env::var_os("TALKPOSTER_BLESS").is_some() {
         // Pixels are what is compared: stored with the best compression.
-        let img = image::open(&actual_path).unwrap().to_rgb8();
+        let img = image::open(actual_path).unwrap().to_rgb8();
         let file = std::fs::File::create(&golden_path).unwrap();
         let encoder = image::codecs::png::PngEncoder::new_with_quality(
             file,
@@ -35,11 +39,11 @@ pub fn compare_file(layout: &str, path: &std::path::Path) {
         img.write_with_encoder(encoder).unwrap();
         return;
     }
-    let actual = image::open(&actual_path).unwrap().to_rgb8();
+    let actual = image::open(actual_path).unwrap().to_rgb8();
     let golden = image::open(&golden_path)
         .unwrap_or_else(|e| panic!("{}: {e} (create it with TALKPOSTER_BLESS=1)", golden_path.display()))
         .to_rgb8();
-    assert_eq!(actual.dimensions(), golden.dimensions(), "{event}: size changed");
+    assert_eq!(actual.dimensions(), golden.dimensions(), "{name}: size changed");
     let changed = actual
         .pixels()
         .zip(golden.pixels())
@@ -47,10 +51,10 @@ pub fn compare_file(layout: &str, path: &std::path::Path) {
         .count();
     let share = changed as f64 / (actual.width() * actual.height()) as f64;
     if share > MAX_CHANGED {
-        let keep = std::env::temp_dir().join(format!("talkposter-actual-{layout}-{event}.png"));
-        std::fs::copy(&actual_path, &keep).unwrap();
+        let keep = std::env::temp_dir().join(format!("talkposter-actual-{name}.png"));
+        std::fs::copy(actual_path, &keep).unwrap();
         panic!(
-            "{event}: {:.2}% of pixels changed (limit {:.2}%); see {}",
+            "{name}: {:.2}% of pixels changed (limit {:.2}%); see {}",
             share * 100.0,
             MAX_CHANGED * 100.0,
             keep.display()

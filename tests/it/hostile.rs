@@ -266,7 +266,7 @@ fn a_talk_named_like_the_contact_sheet_cannot_overwrite_it() {
     let out = tempfile::tempdir().unwrap();
     let o = run(dir.path(), out.path(), &[]);
     let err = stderr(&o);
-    assert!(err.contains("the output name `Contact-Sheet` is the batch's own (its `contact-sheet.png`)"), "{err}");
+    assert!(err.contains("the output name `Contact-Sheet` is the series' own (its `contact-sheet.png`)"), "{err}");
     let sheet = png_info(&out.path().join("contact-sheet.png"));
     assert!(sheet.width < 600, "the sheet is the sheet, not a poster: {} px wide", sheet.width);
     // And it stays so on the next run.

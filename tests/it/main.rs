@@ -9,6 +9,7 @@ mod golden;
 mod hostile;
 mod layouts;
 mod lengths;
+mod outputs;
 mod properties;
 mod render;
 mod scripts;

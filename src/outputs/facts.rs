@@ -1,0 +1,148 @@
+//! The talk told in one language: what the announcement, the calendar entry
+//! and the alt text say, from one place. Each language the event is written
+//! in gets a version; the poster's own comes first and is complete, the
+//! others repeat the title, names, time and place in their language and
+//! give the long texts (abstract, biography) only where the event has them
+//! in that language.
+
+use serde::Serialize;
+
+use crate::event::dates;
+use crate::event::words::{Labels, labels, registration_text, text_languages};
+use crate::event::{Event, Lang, Text};
+use crate::text::{join_lines, paragraphs};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Facts {
+    /// `en`, `zh`, `ja` or `ko`.
+    pub lang: &'static str,
+    pub labels: Labels,
+    /// `Talk`, `Distinguished Lecture`, `学术报告`…
+    pub kind: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub speakers: Vec<SpeakerFacts>,
+    /// `Dr. Yilun Xu (MIT & NVIDIA)`, `Weijian Luo 博士（小红书 hi lab）`:
+    /// every speaker with their affiliation.
+    pub speaker_line: String,
+    pub hosts: Vec<String>,
+    /// `Thursday, June 13, 2024 · 16:00–17:30`
+    pub when: String,
+    pub timezone: Option<String>,
+    pub place: Option<String>,
+    pub online: Option<OnlineFacts>,
+    pub registration: Option<Registration>,
+    /// Paragraphs.
+    #[serde(rename = "abstract")]
+    pub abstract_: Option<Vec<String>>,
+    pub note: Option<String>,
+    pub series: Option<String>,
+    pub organizer: Option<String>,
+    pub organizer_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerFacts {
+    pub name: String,
+    pub affiliation: Option<String>,
+    /// Paragraphs.
+    pub bio: Option<Vec<String>>,
+    pub homepage: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OnlineFacts {
+    pub url: String,
+    /// `Zoom`, or the word for online (`Online`, `线上参会`).
+    pub platform: String,
+    pub meeting_id: Option<String>,
+    pub passcode: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Registration {
+    /// `https://…` or `mailto:…`, as written.
+    pub link: String,
+    /// What to print: the address, or the e-mail address alone.
+    pub text: String,
+    pub is_email: bool,
+}
+
+/// The talk in every language it is written in, the poster's own first.
+pub fn every_language(e: &Event) -> Vec<Facts> {
+    text_languages(e).into_iter().map(|lang| in_language(e, lang)).collect()
+}
+
+/// The talk in `lang`.
+pub fn in_language(e: &Event, lang: Lang) -> Facts {
+    let main = e.language;
+    let l = labels(lang);
+    let short = |t: &Text| join_lines(t.pick(lang));
+    // A long text is told in the poster's language, and in another only
+    // where the event has it in that language.
+    let long = |t: &Text| -> Option<Vec<String>> {
+        let text = match t {
+            _ if lang == main => Some(t.pick(main)),
+            Text::Localized(versions) => {
+                versions.iter().find(|(v, _)| *v == lang).map(|(_, s)| s.as_str()).filter(|s| *s != t.pick(main))
+            }
+            Text::Same(_) => None,
+        };
+        text.map(paragraphs)
+    };
+    let speakers: Vec<SpeakerFacts> = e
+        .speakers
+        .iter()
+        .map(|s| SpeakerFacts {
+            name: short(&s.name),
+            affiliation: s.affiliation.as_ref().map(short),
+            bio: s.bio.as_ref().and_then(long),
+            homepage: s.homepage.clone(),
+        })
+        .collect();
+    Facts {
+        lang: lang.code(),
+        labels: l,
+        speaker_line: speaker_line(&speakers, &l),
+        kind: e.kind.as_ref().map_or_else(|| l.kind.to_string(), short),
+        title: short(&e.title),
+        subtitle: e.subtitle.as_ref().map(short),
+        speakers,
+        hosts: e.hosts.iter().map(|h| short(&h.name)).collect(),
+        when: dates::when_in(lang, &e.time),
+        timezone: e.time.timezone.clone(),
+        place: e.place.as_ref().map(short),
+        online: e.online.as_ref().map(|o| OnlineFacts {
+            url: o.url.clone(),
+            platform: o.platform.clone().unwrap_or_else(|| l.online.to_string()),
+            meeting_id: o.meeting_id.clone(),
+            passcode: o.passcode.clone(),
+        }),
+        registration: e.registration.as_ref().map(|r| Registration {
+            link: r.clone(),
+            text: registration_text(r).to_string(),
+            is_email: r.starts_with("mailto:"),
+        }),
+        abstract_: e.abstract_.as_ref().and_then(long),
+        // A closing remark is a sentence: told again only in its own language.
+        note: e.note.as_ref().and_then(|t| long(t).map(|p| p.join(" "))),
+        series: e.series.as_ref().map(short),
+        organizer: e.organizer.as_ref().map(|o| short(&o.name)),
+        organizer_url: e.organizer.as_ref().and_then(|o| o.url.clone()),
+    }
+}
+
+fn speaker_line(speakers: &[SpeakerFacts], l: &Labels) -> String {
+    let one = |s: &SpeakerFacts| match &s.affiliation {
+        Some(a) => format!("{}{}{a}{}", s.name, l.open, l.close),
+        None => s.name.clone(),
+    };
+    speakers.iter().map(one).collect::<Vec<_>>().join(l.comma)
+}
+
+impl Facts {
+    /// The place, or how to join when the talk is online only.
+    pub fn place_line(&self) -> Option<String> {
+        self.place.clone().or_else(|| self.online.as_ref().map(|o| format!("{} {}", o.platform, o.url)))
+    }
+}
