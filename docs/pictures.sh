@@ -15,6 +15,9 @@ draw events/2024-06-13-yilun-xu.yaml flyer example-flyer.png
 draw events/2025-11-06-weijian-luo.yaml flyer example-flyer-zh.png
 draw events/2025-12-04-yang-song.yaml card example-card.png
 draw events/2025-12-04-yang-song.yaml screen example-screen.png
+# The programme of the example series.
+"$bin" batch events/cfcs-2024 --format png --ppi 60 -o "$tmp/series" >/dev/null
+cp "$tmp/series/programme.png" docs/example-programme.png
 # A short, a middling and a long talk side by side (the length ladder of
 # tests/it/lengths.rs, drawn by its ignored test).
 TALKPOSTER_LOOK="$tmp/ladder" cargo test --release --quiet --test it look_at_the_ladder -- --ignored >/dev/null
