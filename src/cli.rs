@@ -11,7 +11,7 @@ use crate::pipeline::Format;
     name = "talkposter",
     version,
     about = "Turn a YAML description of an academic talk into a print-ready poster (PDF) and images (PNG).",
-    after_help = "Examples:\n  talkposter render events/2024-06-13-yilun-xu.yaml -o out\n  talkposter batch events/cfcs-2024 -o out/cfcs-2024"
+    after_help = "Examples:\n  talkposter new talk.yaml              write a starter event to fill in\n  talkposter watch talk.yaml            render it again at every save\n  talkposter render events/2024-06-13-yilun-xu.yaml -o out\n  talkposter batch events/cfcs-2024 -o out/cfcs-2024"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -20,6 +20,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a starter event to fill in (every key, the optional ones explained), or with --series a series folder.
+    New(NewArgs),
+    /// Check event and series files without rendering: every problem of every file, at once.
+    Check(CheckArgs),
+    /// Render one talk, then again whenever it, its series.yaml, a photo, the logo or its template changes.
+    Watch(WatchArgs),
     /// Render one talk: writes DIR/<file name>.pdf and DIR/<file name>.png.
     Render(RenderArgs),
     /// Render a whole series: folders, series files with a `talks:` list, or talk files.
@@ -28,9 +34,77 @@ pub enum Command {
     Templates,
     /// List the font families layouts can use (for `organizer.font`), and where each comes from.
     Fonts(FontsArgs),
+    /// Print the JSON Schema of event files (or series files), for editors' completion and checks.
+    Schema(SchemaArgs),
+    /// Print a shell completion script: talkposter completions bash > ~/.local/share/bash-completion/completions/talkposter
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): talkposter man > talkposter.1
+    Man,
     /// (internal) Lay out talks sent on stdin; started by `render` and `batch`.
     #[command(hide = true)]
     Worker(WorkerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The event file to write (never overwritten); default talk.yaml.
+    #[arg(value_name = "FILE", conflicts_with = "series")]
+    pub file: Option<PathBuf>,
+
+    /// Write a series folder instead: DIR/series.yaml and a first talk.
+    #[arg(long, value_name = "DIR")]
+    pub series: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Event files, series files, or folders of them.
+    #[arg(value_name = "FILE|DIR", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Also lay each poster out (fonts, fit, every character drawable); slower. Nothing is written.
+    #[arg(long)]
+    pub layout: bool,
+
+    /// The layout to check with, as for `render`.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub template: Option<String>,
+
+    /// Extra folder of fonts, as for `render`; repeatable.
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_path: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The event file.
+    #[arg(value_name = "EVENT.yaml")]
+    pub event: PathBuf,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaKind {
+    /// A talk's file.
+    Event,
+    /// A series.yaml.
+    Series,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file's schema.
+    #[arg(value_enum, default_value = "event")]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

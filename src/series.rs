@@ -22,7 +22,8 @@ use crate::text::slug;
 /// The file name that holds a folder's series settings.
 pub const SERIES_FILE: &str = "series.yaml";
 
-const SERIES_KEYS: &[&str] = &["series", "defaults", "talks"];
+/// The keys of a series file.
+pub const SERIES_KEYS: &[&str] = &["series", "defaults", "talks"];
 
 /// One talk to render: where it came from and the name of its outputs.
 #[derive(Debug)]

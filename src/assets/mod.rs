@@ -62,28 +62,49 @@ pub enum Shape {
 /// Reads and prepares a picture. The error says what is wrong with the file;
 /// the caller adds where it was named.
 pub fn load_picture(path: &Path, shape: Shape) -> Result<Picture, Diagnostic> {
+    match read_picture(path)? {
+        (bytes, None) => Ok(Picture { bytes, format: PictureFormat::Svg, size: None }),
+        (bytes, Some(format)) => raster::prepare(bytes, format, shape).map_err(|d| named(path, d)),
+    }
+}
+
+/// Checks a picture without decoding it (for `talkposter check`): that it
+/// is an SVG that passes the checks, or a JPEG, PNG or WebP whose header
+/// declares a size within the limit.
+pub fn inspect(path: &Path) -> Result<(), Diagnostic> {
+    match read_picture(path)? {
+        (_, None) => Ok(()),
+        (bytes, Some(_)) => raster::check_pixels(&bytes).map_err(|d| named(path, d)),
+    }
+}
+
+/// The picture's bytes and raster format (none: a checked SVG).
+fn read_picture(path: &Path) -> Result<(Vec<u8>, Option<image::ImageFormat>), Diagnostic> {
     let name = path.display();
-    let named = |d: Diagnostic| {
-        let message = match d.message.strip_prefix("it ") {
-            Some(rest) => format!("`{name}` {rest}"),
-            None => format!("`{name}`: {}", d.message),
-        };
-        Diagnostic { message, ..d }
-    };
-    let bytes = files::read_limited(path, MAX_IMAGE_FILE_BYTES, "a picture").map_err(named)?;
+    let bytes = files::read_limited(path, MAX_IMAGE_FILE_BYTES, "a picture").map_err(|d| named(path, d))?;
     if bytes.is_empty() {
         return Err(Diagnostic::new(format!("`{name}` is an empty file"))
             .help("replace it with a JPEG, PNG, WebP or SVG image"));
     }
     if svg::looks_like_svg(&bytes) {
-        svg::check(&bytes).map_err(named)?;
-        return Ok(Picture { bytes, format: PictureFormat::Svg, size: None });
+        svg::check(&bytes).map_err(|d| named(path, d))?;
+        return Ok((bytes, None));
     }
     let Some(format) = raster::format_of(&bytes) else {
         return Err(Diagnostic::new(format!("`{name}` is not a JPEG, PNG, WebP or SVG image"))
             .help("convert it to JPEG or PNG (for example by opening it and exporting from an image viewer)"));
     };
-    raster::prepare(bytes, format, shape).map_err(named)
+    Ok((bytes, Some(format)))
+}
+
+/// `it is …` said of the file by name.
+fn named(path: &Path, d: Diagnostic) -> Diagnostic {
+    let name = path.display();
+    let message = match d.message.strip_prefix("it ") {
+        Some(rest) => format!("`{name}` {rest}"),
+        None => format!("`{name}`: {}", d.message),
+    };
+    Diagnostic { message, ..d }
 }
 
 /// The files and codes an event needs, prepared.
@@ -139,6 +160,14 @@ impl AssetCache {
         let cell = self.pictures.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_default().clone();
         cell.get_or_init(|| load_picture(path, shape).map(Arc::new)).clone()
     }
+}
+
+/// Every picture an event names, with the key that names it.
+pub fn pictures(event: &Event) -> Vec<(KeyPath, &Path)> {
+    let photos = event.speakers.iter().filter_map(|s| Some((s.path.key("photo"), s.photo.as_deref()?)));
+    let logo =
+        event.organizer.as_ref().and_then(|o| Some((KeyPath::root().key("organizer").key("logo"), o.logo.as_deref()?)));
+    photos.chain(logo).collect()
 }
 
 /// Reads every photo and the logo and makes the QR codes; each problem

@@ -1,9 +1,13 @@
 //! The commands, one module each; `run` dispatches. The command line is
 //! declared in `cli.rs`; the work is done by the library's pipeline.
 
+mod check;
 mod fonts;
+mod help;
+mod new;
 mod posters;
 mod templates;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -14,10 +18,16 @@ use crate::worker;
 /// Runs the command; an error is everything that stopped it, to be printed.
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
+        Command::New(args) => new::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Watch(args) => watch::run(args),
         Command::Render(args) => posters::render(args),
         Command::Batch(args) => posters::batch(args),
         Command::Templates => templates::list(),
         Command::Fonts(args) => fonts::list(args),
+        Command::Schema(args) => help::schema(args),
+        Command::Completions(args) => help::completions(args),
+        Command::Man => help::man(),
         Command::Worker(args) => Ok(worker::serve(args.font_path)),
     }
 }

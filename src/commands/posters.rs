@@ -4,7 +4,7 @@
 //! shows its progress and makes a contact sheet.
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,14 +20,7 @@ use crate::{contact_sheet, series, templates};
 
 /// `render FILE`: a batch of one, always rendered, printing the paths written.
 pub fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
-    let options = BatchOptions {
-        poster: options(&args.output, None)?,
-        manifest: false,
-        skip_current: false,
-        series_outputs: false,
-        programme_template: TemplateRef::BuiltIn(templates::PROGRAMME.into()),
-        font_dirs: args.output.font_path.clone(),
-    };
+    let options = render_options(&args.output)?;
     let workers = workers(&args.output, 1)?;
     let talks = series::collect(std::slice::from_ref(&args.event))?;
     let report = batch::run(talks, &options, &workers, &|_| {});
@@ -42,6 +35,18 @@ pub fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `render` (and `watch`) make of one talk: its posters, nothing about a series.
+pub(super) fn render_options(output: &OutputArgs) -> Result<BatchOptions, Failure> {
+    Ok(BatchOptions {
+        poster: options(output, None)?,
+        manifest: false,
+        skip_current: false,
+        series_outputs: false,
+        programme_template: TemplateRef::BuiltIn(templates::PROGRAMME.into()),
+        font_dirs: output.font_path.clone(),
+    })
 }
 
 /// `batch PATH…`: every talk, in parallel, with a summary at the end.
@@ -80,15 +85,19 @@ fn options(args: &OutputArgs, thumbnail_width: Option<u32>) -> Result<Options, F
 
 /// Worker processes started from this program, `jobs` at a time. They
 /// start now, so their start-up overlaps the reading of the talks.
-fn workers(args: &OutputArgs, jobs: usize) -> Result<Workers, Failure> {
+pub(super) fn workers(args: &OutputArgs, jobs: usize) -> Result<Workers, Failure> {
+    start_workers(&args.font_path, Duration::from_secs(args.time_limit), jobs)
+}
+
+/// Worker processes started from this program.
+pub(super) fn start_workers(font_dirs: &[PathBuf], time_limit: Duration, jobs: usize) -> Result<Workers, Failure> {
     let exe = std::env::current_exe()
         .map_err(|e| Diagnostic::new(format!("cannot find talkposter's own program to start workers: {e}")))?;
-    let time_limit = Duration::from_secs(args.time_limit);
-    Ok(Workers::new(Isolation::Processes { exe }, jobs, args.font_path.clone(), time_limit))
+    Ok(Workers::new(Isolation::Processes { exe }, jobs, font_dirs.to_vec(), time_limit))
 }
 
 /// `--template`: the same rule as `template:` in an event, from the current folder.
-fn template_arg(s: &str, flag: &str) -> Result<TemplateRef, Failure> {
+pub(super) fn template_arg(s: &str, flag: &str) -> Result<TemplateRef, Failure> {
     templates::resolve(s, Path::new("."))
         .map_err(|(message, help)| Diagnostic::new(message).key(flag).help(help).into())
 }

@@ -2,6 +2,7 @@
 //! validate into a typed model.
 
 pub mod dates;
+pub mod format;
 pub mod model;
 pub mod origin;
 pub mod positions;

@@ -68,6 +68,15 @@ impl Origin {
         }
     }
 
+    /// The text the value at exactly `path` was written as (`16.00`, which
+    /// YAML reads as the number 16).
+    pub fn written(&self, path: &KeyPath) -> Option<&str> {
+        self.layers.iter().find_map(|layer| {
+            let span = layer.positions.value(&layer.prefix.join(path))?;
+            layer.source.text.get(span)
+        })
+    }
+
     /// An error about the value at `path`, pointing at its line.
     pub fn error(&self, path: &KeyPath, message: impl Into<String>) -> Diagnostic {
         self.diagnostic(path, message, false)

@@ -15,30 +15,38 @@ use crate::diag::{Diagnostic, Failure};
 use crate::limits::MAX_TEXT_CHARS;
 use crate::{files, templates};
 
-const TOP_KEYS: &[&str] = &[
-    "title",
-    "subtitle",
-    "kind",
-    "speaker",
-    "host",
-    "time",
-    "place",
-    "online",
-    "registration",
-    "abstract",
-    "note",
-    "language",
-    "markup",
-    "organizer",
-    "template",
-    "series",
-];
-const SPEAKER_KEYS: &[&str] = &["name", "affiliation", "photo", "photo_focus", "bio", "homepage"];
+/// The keys each map of an event may hold (the schema in `format` lists
+/// the same; a test holds them together).
+pub mod keys {
+    pub const EVENT: &[&str] = &[
+        "title",
+        "subtitle",
+        "kind",
+        "speaker",
+        "host",
+        "time",
+        "place",
+        "online",
+        "registration",
+        "abstract",
+        "note",
+        "language",
+        "markup",
+        "organizer",
+        "template",
+        "series",
+    ];
+    pub const SPEAKER: &[&str] = &["name", "affiliation", "photo", "photo_focus", "bio", "homepage"];
 
-const TIME_KEYS: &[&str] = &["date", "start", "end", "timezone"];
-const ONLINE_KEYS: &[&str] = &["url", "meeting_id", "passcode", "platform"];
-const ORGANIZER_KEYS: &[&str] = &["name", "logo", "url", "color", "font"];
-const LANG_KEYS: &[&str] = &["en", "zh", "ja", "ko"];
+    pub const TIME: &[&str] = &["date", "start", "end", "timezone"];
+    pub const ONLINE: &[&str] = &["url", "meeting_id", "passcode", "platform"];
+    pub const ORGANIZER: &[&str] = &["name", "logo", "url", "color", "font"];
+    pub const LANG: &[&str] = &["en", "zh", "ja", "ko"];
+}
+use keys::{
+    EVENT as TOP_KEYS, LANG as LANG_KEYS, ONLINE as ONLINE_KEYS, ORGANIZER as ORGANIZER_KEYS, SPEAKER as SPEAKER_KEYS,
+    TIME as TIME_KEYS,
+};
 
 /// Checks `value` (the parsed event file) and builds the event. Relative
 /// paths resolve against `base_dir`.
@@ -339,13 +347,19 @@ impl Check<'_> {
     }
 
     fn speaker(&mut self, v: &Value, path: &KeyPath) -> Option<Speaker> {
-        if v.is_string() {
-            self.error(
-                path,
-                "should be a map with the speaker's `name`",
-                Some(format!("write `{}: {{name: {}}}`", path, v.as_str().unwrap_or(""))),
-            );
-            return None;
+        // `speaker: Jane Doe` is a speaker with a name and nothing else.
+        if v.is_string() || v.is_number() {
+            let name = self.text(v, path)?;
+            let none = Speaker {
+                path: path.clone(),
+                name,
+                affiliation: None,
+                photo: None,
+                photo_focus: None,
+                bio: None,
+                homepage: None,
+            };
+            return Some(none);
         }
         let f = self.fields(v, path, "a speaker", SPEAKER_KEYS)?;
         let name = self.required(&f, "name", |c, v, p| c.text(v, p));
@@ -442,14 +456,14 @@ impl Check<'_> {
         }
     }
 
+    /// A time of day: `16:00`, and the forms people write when the meaning
+    /// is clear: `16.00`, `4pm`, `4:30 PM`, `4 p.m.`.
     fn clock(&mut self, v: &Value, path: &KeyPath) -> Option<Time> {
-        const HELP: &str = "write the time as HH:MM in 24-hour time, e.g. \"16:00\"";
+        const HELP: &str = "write the time as HH:MM in 24-hour time, e.g. \"16:00\" (4pm and 16.00 work too)";
         let s = match v {
             Value::String(s) => s.trim().to_string(),
-            Value::Number(n) => {
-                self.error(path, format!("`{n}` is a number, not a time"), Some(HELP.into()));
-                return None;
-            }
+            // `start: 16.00` unquoted is a number to YAML: read what was written.
+            Value::Number(n) => self.origin.written(path).map_or_else(|| n.to_string(), str::to_string),
             other => {
                 self.error(
                     path,
@@ -459,16 +473,9 @@ impl Check<'_> {
                 return None;
             }
         };
-        let parsed = s.split_once(':').and_then(|(h, m)| {
-            let digits = |x: &str| !x.is_empty() && x.chars().all(|c| c.is_ascii_digit());
-            if !(digits(h) && digits(m) && h.len() <= 2 && m.len() == 2) {
-                return None;
-            }
-            Some((h.parse::<i8>().ok()?, m.parse::<i8>().ok()?))
-        });
-        match parsed {
-            Some((h, m)) if (0..24).contains(&h) && (0..60).contains(&m) => Some(Time::new(h, m, 0, 0).ok()?),
-            Some(_) => {
+        match parse_clock(&s) {
+            Ok((h, m)) => Time::new(h, m, 0, 0).ok(),
+            Err(ClockError::OutOfRange) => {
                 self.error(
                     path,
                     format!("`{s}` is not a time of day"),
@@ -476,13 +483,16 @@ impl Check<'_> {
                 );
                 None
             }
-            None => {
-                let help = if s.to_lowercase().contains("am") || s.to_lowercase().contains("pm") {
-                    "use 24-hour time without am/pm, e.g. \"16:00\" for 4 pm".to_string()
-                } else {
-                    HELP.to_string()
-                };
-                self.error(path, format!("`{s}` is not a time in the form HH:MM"), Some(help));
+            Err(ClockError::TwelveHour) => {
+                self.error(
+                    path,
+                    format!("`{s}` is not a time of day"),
+                    Some("with am or pm the hour goes from 1 to 12: write 4pm, or 16:00".into()),
+                );
+                None
+            }
+            Err(ClockError::Shape) => {
+                self.error(path, format!("`{s}` is not a time in the form HH:MM"), Some(HELP.into()));
                 None
             }
         }
@@ -729,6 +739,46 @@ fn suggest_key(key: &str, parent: &KeyPath, allowed: &[&str]) -> String {
     format!("the keys allowed {here} are: {}", allowed.join(", "))
 }
 
+#[derive(Debug, PartialEq)]
+enum ClockError {
+    /// Not a time at all.
+    Shape,
+    /// `25:00`, `16:75`.
+    OutOfRange,
+    /// `13pm`.
+    TwelveHour,
+}
+
+/// `16:00`, `9:05`, `16.00`, `4pm`, `4 PM`, `4:30pm`, `4:30 p.m.`, `12am`
+/// (midnight), `12pm` (noon) → (hour, minute) in 24-hour time.
+fn parse_clock(s: &str) -> Result<(i8, i8), ClockError> {
+    let lower = s.trim().to_lowercase().replace('.', ":");
+    let (clock, meridiem) = match lower.strip_suffix("p:m:").or(lower.strip_suffix("pm")) {
+        Some(rest) => (rest.trim_end(), Some(12)),
+        None => match lower.strip_suffix("a:m:").or(lower.strip_suffix("am")) {
+            Some(rest) => (rest.trim_end(), Some(0)),
+            None => (lower.as_str(), None),
+        },
+    };
+    let digits = |x: &str| !x.is_empty() && x.len() <= 2 && x.chars().all(|c| c.is_ascii_digit());
+    let (h, m) = match clock.split_once(':') {
+        Some((h, m)) if digits(h) && m.len() == 2 && digits(m) => (h, m),
+        // `4pm`: an hour alone only with am/pm.
+        None if meridiem.is_some() && digits(clock) => (clock, "00"),
+        _ => return Err(ClockError::Shape),
+    };
+    let (h, m): (i8, i8) = (h.parse().map_err(|_| ClockError::Shape)?, m.parse().map_err(|_| ClockError::Shape)?);
+    if !(0..60).contains(&m) {
+        return Err(ClockError::OutOfRange);
+    }
+    match meridiem {
+        Some(add) if (1..=12).contains(&h) => Ok((h % 12 + add, m)),
+        Some(_) => Err(ClockError::TwelveHour),
+        None if (0..24).contains(&h) => Ok((h, m)),
+        None => Err(ClockError::OutOfRange),
+    }
+}
+
 /// A one-line example of a key, for "missing" and "wrong shape" messages.
 fn example_for(path: &str) -> Option<&'static str> {
     Some(match path {
@@ -751,6 +801,32 @@ fn example_for(path: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_in_the_forms_people_write() {
+        for (written, expected) in [
+            ("16:00", (16, 0)),
+            ("9:05", (9, 5)),
+            ("16.00", (16, 0)),
+            ("4pm", (16, 0)),
+            ("4 PM", (16, 0)),
+            ("4:30pm", (16, 30)),
+            ("4:30 p.m.", (16, 30)),
+            ("10 a.m.", (10, 0)),
+            ("12am", (0, 0)),
+            ("12pm", (12, 0)),
+            ("12:15 AM", (0, 15)),
+        ] {
+            assert_eq!(parse_clock(written), Ok(expected), "{written}");
+        }
+        assert_eq!(parse_clock("25:00"), Err(ClockError::OutOfRange));
+        assert_eq!(parse_clock("16:75"), Err(ClockError::OutOfRange));
+        assert_eq!(parse_clock("13pm"), Err(ClockError::TwelveHour));
+        assert_eq!(parse_clock("0am"), Err(ClockError::TwelveHour));
+        for shape in ["16", "4", "noon", "16:0", "16:000", "1600", "4 o'clock", "", "pm"] {
+            assert_eq!(parse_clock(shape), Err(ClockError::Shape), "{shape}");
+        }
+    }
 
     /// A user copies these: each must be YAML that means what it shows.
     #[test]

@@ -1,6 +1,7 @@
 //! The integration tests, one binary (linking Typst once): each module runs
 //! the built `talkposter` on real files and checks what it printed and wrote.
 
+mod authoring;
 mod batch;
 mod common;
 mod docs;

@@ -1,0 +1,91 @@
+//! `talkposter check`: every problem of every file, without rendering. It
+//! reads and validates each talk (with its series), looks at each picture's
+//! header, and with `--layout` also lays each poster out in the workers
+//! (fonts, fit, every character drawable), writing nothing.
+
+use std::process::ExitCode;
+
+use crate::assets;
+use crate::batch::{self, BatchOptions, Outcome};
+use crate::cli::CheckArgs;
+use crate::diag::{self, Diagnostic, Failure};
+use crate::event::TemplateRef;
+use crate::pipeline::{Format, Options};
+use crate::series::{self, Talk};
+use crate::templates;
+
+pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
+    let talks = series::collect(&args.paths)?;
+    let total = talks.len();
+    let mut problems: Vec<(String, Vec<Diagnostic>)> = Vec::new();
+    let mut readable: Vec<Talk> = Vec::new();
+    for talk in talks {
+        match &talk.checked {
+            Err(f) => problems.push((talk.label.clone(), f.0.clone())),
+            Ok(c) => {
+                let bad: Vec<Diagnostic> = assets::pictures(&c.event)
+                    .into_iter()
+                    .filter_map(|(key, path)| {
+                        let d = assets::inspect(path).err()?;
+                        let mut located = c.origin.error(&key, d.message);
+                        located.help = d.help;
+                        Some(located)
+                    })
+                    .collect();
+                if bad.is_empty() {
+                    readable.push(talk);
+                } else {
+                    problems.push((talk.label.clone(), bad));
+                }
+            }
+        }
+    }
+    if args.layout && !readable.is_empty() {
+        problems.extend(lay_out(readable, &args)?);
+    }
+    for (label, diagnostics) in &problems {
+        eprintln!("\n{label}");
+        diag::eprint(diagnostics);
+    }
+    let what = if args.layout { "checked and laid out" } else { "checked" };
+    let talks = if total == 1 { "talk" } else { "talks" };
+    if problems.is_empty() {
+        println!("{total} {talks} {what}: no problems");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{total} {talks} {what}: {} with problems", problems.len());
+        Ok(ExitCode::from(1))
+    }
+}
+
+/// Lays every talk out as `render` would, into a folder that is thrown away.
+fn lay_out(talks: Vec<Talk>, args: &CheckArgs) -> Result<Vec<(String, Vec<Diagnostic>)>, Failure> {
+    let scratch = tempfile::tempdir().map_err(|e| Diagnostic::new(format!("cannot make a scratch folder: {e}")))?;
+    let template = args.template.as_deref().map(|t| super::posters::template_arg(t, "--template")).transpose()?;
+    let options = BatchOptions {
+        poster: Options {
+            out_dir: scratch.path().to_path_buf(),
+            formats: vec![Format::Pdf],
+            ppi: 150,
+            template,
+            thumbnail_width: None,
+            announcer: std::sync::Arc::new(crate::outputs::announcement::Announcer::new(&[])?),
+        },
+        manifest: false,
+        skip_current: false,
+        series_outputs: false,
+        programme_template: TemplateRef::BuiltIn(templates::PROGRAMME.into()),
+        font_dirs: args.font_path.clone(),
+    };
+    let jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let workers = super::posters::start_workers(&args.font_path, crate::limits::DEFAULT_TIME_LIMIT, jobs)?;
+    let report = batch::run(talks, &options, &workers, &|_| {});
+    Ok(report
+        .results
+        .into_iter()
+        .filter_map(|r| match r.outcome {
+            Outcome::Failed(f) => Some((r.label, f.0)),
+            _ => None,
+        })
+        .collect())
+}

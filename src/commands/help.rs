@@ -1,0 +1,38 @@
+//! What helps write files and use the command: the JSON Schemas, shell
+//! completions and the manual page, all derived from the code (the schema
+//! from the format's types, the others from the command line's).
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::CommandFactory;
+
+use crate::cli::{Cli, CompletionsArgs, SchemaArgs, SchemaKind};
+use crate::diag::{Diagnostic, Failure};
+use crate::event::format;
+
+/// `talkposter schema [event|series]`
+pub fn schema(args: SchemaArgs) -> Result<ExitCode, Failure> {
+    let text = match args.kind {
+        SchemaKind::Event => format::event_schema(),
+        SchemaKind::Series => format::series_schema(),
+    };
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `talkposter completions SHELL`
+pub fn completions(args: CompletionsArgs) -> Result<ExitCode, Failure> {
+    clap_complete::generate(args.shell, &mut Cli::command(), "talkposter", &mut std::io::stdout());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `talkposter man`
+pub fn man() -> Result<ExitCode, Failure> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .map_err(|e| Diagnostic::new(format!("the manual page could not be made: {e}")))?;
+    std::io::stdout().write_all(&page).map_err(|e| Diagnostic::new(format!("cannot write the manual page: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}

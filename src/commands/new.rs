@@ -1,0 +1,103 @@
+//! `talkposter new`: a starter event to fill in, every key present (the
+//! optional ones commented out with a word on each), valid as it is; with
+//! `--series DIR`, a series folder with its first talk. Nothing existing is
+//! ever overwritten. Each YAML file's first line points editors at the
+//! schema written beside it, for completion and checks as one types.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use jiff::ToSpan;
+
+use crate::cli::NewArgs;
+use crate::diag::{Diagnostic, Failure};
+use crate::event::format::{self, EVENT_SCHEMA_FILE, SERIES_SCHEMA_FILE};
+use crate::files::{folder_of, io_reason};
+
+const TALK: &str = include_str!("../../templates/new/talk.yaml");
+const SERIES: &str = include_str!("../../templates/new/series.yaml");
+const SERIES_TALK: &str = include_str!("../../templates/new/series-talk.yaml");
+
+pub fn run(args: NewArgs) -> Result<ExitCode, Failure> {
+    // A date two weeks ahead: a real one, so the starter passes `check`.
+    let date = jiff::Zoned::now().date().checked_add(14.days()).map_err(|e| Diagnostic::new(e.to_string()))?;
+    match args.series {
+        Some(dir) => series(&dir, &date.to_string()),
+        None => talk(&args.file.unwrap_or_else(|| PathBuf::from("talk.yaml")), &date.to_string()),
+    }
+}
+
+fn talk(path: &Path, date: &str) -> Result<ExitCode, Failure> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let stem = path.file_stem().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let text = TALK.replace("TALK_DATE", date).replace("TALK_FILE", &name).replace("TALK_STEM", &stem);
+    create(path, &text)?;
+    schema_beside(path, EVENT_SCHEMA_FILE, format::event_schema(), "event")?;
+    println!("wrote {}", path.display());
+    println!("next: fill it in, then run `talkposter watch {}`", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn series(dir: &Path, date: &str) -> Result<ExitCode, Failure> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Diagnostic::new(format!("cannot create the folder `{}`: {}", dir.display(), io_reason(&e))))?;
+    let series_file = dir.join(crate::series::SERIES_FILE);
+    let talk_file = dir.join(format!("{date}-first-talk.yaml"));
+    // Both names free before either is written: no half-made folder.
+    for path in [&series_file, &talk_file] {
+        refuse_existing(path)?;
+    }
+    create(&series_file, &SERIES.replace("SERIES_DIR", &dir.display().to_string()))?;
+    create(&talk_file, &SERIES_TALK.replace("TALK_DATE", date))?;
+    schema_beside(&series_file, SERIES_SCHEMA_FILE, format::series_schema(), "series")?;
+    schema_beside(&series_file, EVENT_SCHEMA_FILE, format::event_schema(), "event")?;
+    println!("wrote {} and {}", series_file.display(), talk_file.display());
+    println!("next: fill them in, then run `talkposter batch {}`", dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn refuse_existing(path: &Path) -> Result<(), Failure> {
+    if path.exists() || path.is_symlink() {
+        return Err(Diagnostic::new(format!(
+            "`{}` already exists: talkposter new never overwrites a file",
+            path.display()
+        ))
+        .help("give another name, e.g. `talkposter new next-talk.yaml`")
+        .into());
+    }
+    Ok(())
+}
+
+/// Writes `text` to `path`, which must not exist yet (checked by the
+/// system as the file is created, so a race cannot overwrite either).
+fn create(path: &Path, text: &str) -> Result<(), Failure> {
+    refuse_existing(path)?;
+    let folder = folder_of(path);
+    std::fs::create_dir_all(folder)
+        .map_err(|e| Diagnostic::new(format!("cannot create the folder `{}`: {}", folder.display(), io_reason(&e))))?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| Diagnostic::new(format!("cannot create `{}`: {}", path.display(), io_reason(&e))))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Diagnostic::new(format!("cannot write `{}`: {}", path.display(), io_reason(&e))).into())
+}
+
+/// The schema the editor hint names, beside `file`, unless a file of that
+/// name is already there (then it is left alone, and said so if it differs).
+fn schema_beside(file: &Path, name: &str, schema: String, kind: &str) -> Result<(), Failure> {
+    let path = folder_of(file).join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(existing) if existing == schema => Ok(()),
+        Ok(_) => {
+            eprintln!(
+                "note: `{}` is left as it was; `talkposter schema {kind} > {name}` writes the current one",
+                path.display()
+            );
+            Ok(())
+        }
+        Err(_) => create(&path, &schema),
+    }
+}

@@ -1,0 +1,256 @@
+//! `talkposter watch EVENT.yaml`: renders the talk, then again whenever a
+//! file it is made from is saved: the event file, the `series.yaml` beside
+//! it, a photo or logo it shows, its custom layout's folder, an announcement
+//! template. A save that breaks the file prints what is wrong and keeps
+//! watching; the next good save renders again. Ctrl-C stops.
+//!
+//! One worker process stays warm between renders, so a save is a poster in
+//! about the time of one layout. Folders are watched, not files: editors
+//! that save by writing a new file and renaming it are seen too.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use notify::event::{AccessKind, AccessMode, EventKind};
+use notify::{RecursiveMode, Watcher};
+
+use crate::assets;
+use crate::batch::{self, Outcome};
+use crate::cli::WatchArgs;
+use crate::diag::{self, Diagnostic, Failure};
+use crate::event::TemplateRef;
+use crate::series::{self, SERIES_FILE};
+use crate::templates;
+
+/// Saves closer together than this are one change (editors often write a
+/// file in several steps).
+const SETTLE: Duration = Duration::from_millis(50);
+
+pub fn run(args: WatchArgs) -> Result<ExitCode, Failure> {
+    if !args.event.is_file() {
+        let message = format!("{}: no such event file", args.event.display());
+        return Err(Diagnostic::new(message).help("create one with `talkposter new FILE.yaml`").into());
+    }
+    let workers = super::posters::workers(&args.output, 1)?;
+    let (tx, rx) = mpsc::channel();
+    let mut watcher =
+        notify::recommended_watcher(tx).map_err(|e| Diagnostic::new(format!("cannot watch files: {e}")))?;
+    let mut watched = Watched::default();
+    let mut last_known: Vec<PathBuf> = Vec::new();
+    loop {
+        let started = Instant::now();
+        if let Some(files) = render_once(&args, &workers, started) {
+            last_known = files;
+        }
+        // A broken save leaves the pictures unknown: keep watching the last ones.
+        let wanted = Watched::of(&args, &last_known);
+        if wanted != watched {
+            watched.move_to(wanted, &mut watcher);
+            println!("watching {} for changes (Ctrl-C to stop)", watched.describe(&args.event));
+        }
+        wait_for_change(&rx, &watched)?;
+    }
+}
+
+/// Renders once and prints the outcome. Returns the files the talk is made
+/// from, when its event could be read.
+fn render_once(args: &WatchArgs, workers: &crate::worker::Workers, started: Instant) -> Option<Vec<PathBuf>> {
+    let options = match super::posters::render_options(&args.output) {
+        Ok(o) => o,
+        Err(f) => {
+            diag::eprint(&f.0);
+            println!("{} not rendered: an announcement template has a problem (above)", clock());
+            return None;
+        }
+    };
+    let talks = match series::collect(std::slice::from_ref(&args.event)) {
+        Ok(t) => t,
+        Err(f) => {
+            diag::eprint(&f.0);
+            println!("{} not rendered: the series file has a problem (above)", clock());
+            return None;
+        }
+    };
+    let files = talks.first().and_then(|t| t.checked.as_ref().ok()).map(|c| {
+        let mut files: Vec<PathBuf> = assets::pictures(&c.event).into_iter().map(|(_, p)| p.to_path_buf()).collect();
+        if let TemplateRef::File(t) = templates::choose(options.poster.template.as_ref(), c.event.template.as_ref()) {
+            files.push(t);
+        }
+        files
+    });
+    let report = batch::run(talks, &options, workers, &|_| {});
+    let ms = started.elapsed().as_millis();
+    for r in report.results {
+        match r.outcome {
+            Outcome::Rendered(paths, warnings) => {
+                diag::eprint(&warnings);
+                let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                println!("{} rendered {} ({ms} ms)", clock(), paths.join(", "));
+            }
+            Outcome::UpToDate => {}
+            Outcome::Failed(f) => {
+                diag::eprint(&f.0);
+                let n = f.0.len();
+                let problems = if n == 1 { "1 problem".to_string() } else { format!("{n} problems") };
+                println!("{} not rendered: {problems} (above); the last good poster is kept", clock());
+            }
+        }
+    }
+    files
+}
+
+/// The time of day, so that each line says which save it answers.
+fn clock() -> String {
+    jiff::Zoned::now().strftime("%H:%M:%S").to_string()
+}
+
+/// What is watched: folders (each non-recursively), and the files in them
+/// that matter. A folder in `whole` matters entirely (a layout's folder).
+#[derive(Default, PartialEq, Eq)]
+struct Watched {
+    folders: BTreeSet<PathBuf>,
+    files: BTreeSet<PathBuf>,
+    whole: BTreeSet<PathBuf>,
+}
+
+impl Watched {
+    fn of(args: &WatchArgs, known: &[PathBuf]) -> Self {
+        let mut w = Watched::default();
+        w.add_file(&args.event);
+        w.add_file(&folder_of(&args.event).join(SERIES_FILE));
+        for file in args.output.announcement.iter() {
+            w.add_file(file);
+        }
+        if let Some(t) = args.output.template.as_deref().filter(|t| !templates::is_builtin(t)) {
+            w.add_folder_of(Path::new(t));
+        }
+        for file in known {
+            if file.extension().is_some_and(|e| e == "typ") {
+                w.add_folder_of(file);
+            } else {
+                w.add_file(file);
+            }
+        }
+        w
+    }
+
+    fn add_file(&mut self, file: &Path) {
+        if let Some((folder, name)) = split(file) {
+            self.files.insert(folder.join(name));
+            self.folders.insert(folder);
+        }
+    }
+
+    fn add_folder_of(&mut self, file: &Path) {
+        if let Some((folder, _)) = split(file) {
+            self.whole.insert(folder.clone());
+            self.folders.insert(folder);
+        }
+    }
+
+    /// Whether a change to `path` (as the watcher reports it) matters.
+    fn concerns(&self, path: &Path) -> bool {
+        split(path)
+            .is_some_and(|(folder, name)| self.whole.contains(&folder) || self.files.contains(&folder.join(name)))
+    }
+
+    /// Watches `next`'s folders instead of this one's. A folder that cannot
+    /// be watched (gone, no permission) is said once and skipped.
+    fn move_to(&mut self, next: Watched, watcher: &mut dyn Watcher) {
+        for gone in self.folders.difference(&next.folders) {
+            let _ = watcher.unwatch(gone);
+        }
+        for new in next.folders.difference(&self.folders) {
+            if let Err(e) = watcher.watch(new, RecursiveMode::NonRecursive) {
+                eprintln!("warning: cannot watch {}: {e}", new.display());
+            }
+        }
+        *self = next;
+    }
+
+    fn describe(&self, event: &Path) -> String {
+        match self.files.len() + self.whole.len() - 1 {
+            0 => event.display().to_string(),
+            1 => format!("{} and 1 other file", event.display()),
+            n => format!("{} and {n} other files or folders", event.display()),
+        }
+    }
+}
+
+/// A path as (its folder, resolved through links, and its name): the form
+/// in which the watcher's paths and the talk's paths can be compared.
+fn split(path: &Path) -> Option<(PathBuf, std::ffi::OsString)> {
+    let name = path.file_name()?.to_os_string();
+    let folder = folder_of(path);
+    let folder = std::fs::canonicalize(&folder).unwrap_or_else(|_| crate::files::absolute(&folder));
+    Some((folder, name))
+}
+
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Blocks until a file that matters changes, then until the changes have
+/// settled. Reading a file (as rendering does) is not a change. Errors of
+/// the watcher are said and waited through; a closed channel ends `watch`.
+fn wait_for_change(rx: &mpsc::Receiver<notify::Result<notify::Event>>, watched: &Watched) -> Result<(), Failure> {
+    let stopped = || Failure::from(Diagnostic::new("the file watcher stopped"));
+    loop {
+        match rx.recv().map_err(|_| stopped())? {
+            Ok(event) if is_change(&event.kind) && event.paths.iter().any(|p| watched.concerns(p)) => break,
+            Ok(_) => {}
+            Err(e) => eprintln!("warning: watching: {e}"),
+        }
+    }
+    loop {
+        match rx.recv_timeout(SETTLE) {
+            Ok(_) => {}
+            Err(mpsc::RecvTimeoutError::Timeout) => return Ok(()),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Err(stopped()),
+        }
+    }
+}
+
+/// Whether an event may have changed a file's contents or presence.
+fn is_change(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_matter_only_for_the_talks_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let layouts = dir.path().join("layouts");
+        std::fs::create_dir(&layouts).unwrap();
+        let mut w = Watched::default();
+        w.add_file(&dir.path().join("talk.yaml"));
+        w.add_folder_of(&layouts.join("mine.typ"));
+        assert!(w.concerns(&dir.path().join("talk.yaml")));
+        assert!(w.concerns(&dir.path().join("./talk.yaml")));
+        assert!(!w.concerns(&dir.path().join("other.yaml")));
+        assert!(w.concerns(&layouts.join("lib.typ")), "any file of a layout's folder");
+        assert_eq!(w.folders.len(), 2);
+    }
+
+    #[test]
+    fn reading_a_file_is_not_a_change() {
+        assert!(!is_change(&EventKind::Access(AccessKind::Open(AccessMode::Any))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Close(AccessMode::Read))));
+        assert!(is_change(&EventKind::Access(AccessKind::Close(AccessMode::Write))));
+        assert!(is_change(&EventKind::Modify(notify::event::ModifyKind::Any)));
+        assert!(is_change(&EventKind::Create(notify::event::CreateKind::File)));
+    }
+}

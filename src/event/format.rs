@@ -1,0 +1,365 @@
+//! The event and series files as types, from which their JSON Schemas are
+//! derived (`talkposter schema`, committed in `schema/`). With the schema an
+//! editor completes keys, shows each key's description on hover and marks
+//! mistakes as they are typed. talkposter itself checks files with
+//! `validate` (which also resolves paths and gives located messages); tests
+//! hold the two to the same keys and run every example event through both.
+//!
+//! What a schema cannot know is left to `validate`: a key given by the
+//! series' `defaults:` is not required here, a date must exist in the
+//! calendar, a file must be there.
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings};
+use serde_json::Value;
+
+/// Where the schemas are published beside the files `talkposter new` writes.
+pub const EVENT_SCHEMA_FILE: &str = "event.schema.json";
+pub const SERIES_SCHEMA_FILE: &str = "series.schema.json";
+
+/// One talk (see docs/event-format.md).
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "talkposter event")]
+pub struct EventFile {
+    /// The talk's title: one string, or one per language ({en: …, zh: …}).
+    pub title: TextValue,
+    /// A line under the title.
+    pub subtitle: Option<TextValue>,
+    /// What the event is: Seminar, Distinguished Lecture… Without it the poster says Talk / 学术报告.
+    pub kind: Option<TextValue>,
+    /// Who speaks: a name, a speaker ({name, affiliation, photo, bio…}), or a list of them for a panel.
+    pub speaker: OneOrMany<SpeakerValue>,
+    /// Who chairs the talk: a text, or a list of them.
+    pub host: Option<OneOrMany<TextValue>>,
+    /// When: date (YYYY-MM-DD), start and end (16:00, 4pm, 16.00), timezone. The weekday is worked out from the date.
+    pub time: TimeValue,
+    /// Room and building: one string, or one per language. Needed unless the talk is online only.
+    pub place: Option<TextValue>,
+    /// A remote option: its url becomes a QR code captioned with the platform.
+    pub online: Option<Online>,
+    /// A sign-up link, https://… or mailto:…; becomes a QR code.
+    #[schemars(regex(pattern = r"^(https?://\S+|mailto:\S+@\S+)$"))]
+    pub registration: Option<String>,
+    /// The abstract: paragraphs separated by a blank line.
+    #[serde(rename = "abstract")]
+    pub abstract_: Option<TextValue>,
+    /// One closing line: Tea and coffee from 15:45.
+    pub note: Option<TextValue>,
+    /// The poster's own language: its headings, which version of each text comes first. Default en.
+    pub language: Option<LanguageCode>,
+    /// plain (default): text prints exactly as typed. typst: text is Typst markup ($x^2$, *bold*).
+    pub markup: Option<MarkupCode>,
+    /// Who runs the series (usually written once, in series.yaml's defaults).
+    pub organizer: Option<Organizer>,
+    /// The layout: flyer (default), card, screen, or a .typ file next to this one.
+    #[schemars(extend("examples" = ["flyer", "card", "screen"]))]
+    pub template: Option<String>,
+    /// The series' name in the footer (series.yaml usually gives it).
+    pub series: Option<TextValue>,
+}
+
+/// Text: one string printed in every version of the poster, or one per language.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum TextValue {
+    Same(#[schemars(length(min = 1))] String),
+    PerLanguage(PerLanguage),
+}
+
+/// One version per language; the poster shows every version given.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(extend("minProperties" = 1))]
+pub struct PerLanguage {
+    /// English.
+    pub en: Option<String>,
+    /// Chinese.
+    pub zh: Option<String>,
+    /// Japanese.
+    pub ja: Option<String>,
+    /// Korean.
+    pub ko: Option<String>,
+}
+
+/// One, or a list of at least one.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(#[schemars(length(min = 1))] Vec<T>),
+}
+
+/// A speaker: just a name (speaker: Jane Doe), or their details.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum SpeakerValue {
+    Name(#[schemars(length(min = 1))] String),
+    Details(Box<Speaker>),
+}
+
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Speaker {
+    /// The name as printed, titles included: Dr. Yilun Xu.
+    pub name: TextValue,
+    /// MIT & NVIDIA.
+    pub affiliation: Option<TextValue>,
+    /// A JPEG, PNG, WebP or SVG file, relative to this file; cut to a circle.
+    pub photo: Option<String>,
+    /// Where the face is, as fractions of width and height: [0.5, 0.3]. Default the centre.
+    pub photo_focus: Option<[Fraction; 2]>,
+    /// The biography: paragraphs separated by a blank line.
+    pub bio: Option<TextValue>,
+    /// A web page, printed under the biography.
+    #[schemars(regex(pattern = r"^https?://\S+$"))]
+    pub homepage: Option<String>,
+}
+
+/// A fraction from 0 to 1.
+#[derive(JsonSchema)]
+pub struct Fraction(#[schemars(range(min = 0.0, max = 1.0))] pub f64);
+
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeValue {
+    /// The day, YYYY-MM-DD: 2024-06-13.
+    #[schemars(regex(pattern = r"^\d{4}-\d{1,2}-\d{1,2}$"))]
+    pub date: String,
+    /// When it starts: 16:00, 4pm, 4:30 PM or 16.00.
+    pub start: Option<Clock>,
+    /// When it ends, after the start. Calendar entries without it last 90 minutes.
+    pub end: Option<Clock>,
+    /// An IANA time-zone name (Asia/Shanghai, Europe/London), for calendar files. Without it, local time.
+    #[schemars(extend("examples" = ["Asia/Shanghai", "America/New_York", "Europe/London"]))]
+    pub timezone: Option<String>,
+}
+
+/// A time of day: 16:00 (24-hour), 4pm, 4:30 PM, 16.00.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum Clock {
+    Written(
+        #[schemars(regex(
+            pattern = r"^\s*(([01]?[0-9]|2[0-3])[:.][0-5][0-9]|(0?[1-9]|1[0-2])([:.][0-5][0-9])?\s*([aApP]\.?[mM]\.?))\s*$"
+        ))]
+        String,
+    ),
+    /// 16.00 written without quotes.
+    Number(#[schemars(range(min = 0.0, max = 23.59))] f64),
+}
+
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Online {
+    /// The meeting's web address; becomes a QR code.
+    #[schemars(regex(pattern = r"^https?://\S+$"))]
+    pub url: String,
+    pub meeting_id: Option<Scalar>,
+    pub passcode: Option<Scalar>,
+    /// Zoom, Tencent Meeting…: the QR code's caption. Default Online.
+    pub platform: Option<Scalar>,
+}
+
+/// A string, or a number written as one.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum Scalar {
+    Text(String),
+    Number(f64),
+}
+
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Organizer {
+    /// The organizer's name: one string, or one per language. Printed in the header.
+    pub name: TextValue,
+    /// A logo file (SVG, PNG, JPEG or WebP), relative to the file it is written in.
+    pub logo: Option<String>,
+    /// The organizer's web address, printed in the footer.
+    #[schemars(regex(pattern = r"^https?://\S+$"))]
+    pub url: Option<String>,
+    /// The accent colour, "#RRGGBB" (quoted: # starts a YAML comment).
+    #[schemars(regex(pattern = r"^#[0-9A-Fa-f]{6}$"))]
+    pub color: Option<String>,
+    /// The institution's typeface for the built-in layouts (see talkposter fonts).
+    pub font: Option<String>,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LanguageCode {
+    En,
+    Zh,
+    Ja,
+    Ko,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkupCode {
+    Plain,
+    Typst,
+}
+
+/// A series file: its name, keys every talk shares, and optionally its talks.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "talkposter series")]
+pub struct SeriesFile {
+    /// The series: {name: {zh: …, en: …}}.
+    pub series: Option<SeriesName>,
+    /// Keys merged under every talk (maps key by key; the talk wins). Paths are relative to this file.
+    pub defaults: Option<Defaults>,
+    /// The talks: file names (relative to this file), or talks written here. Without it, every other *.yaml in the folder is a talk.
+    pub talks: Option<Vec<TalkEntry>>,
+}
+
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesName {
+    /// The series' name: one string, or one per language.
+    pub name: TextValue,
+}
+
+/// Any keys of a talk, none required.
+#[derive(JsonSchema)]
+#[schemars(transform = nothing_required)]
+pub struct Defaults(pub EventFile);
+
+/// A talk of the series: its file, or the talk itself.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum TalkEntry {
+    File(#[schemars(regex(pattern = r"\.ya?ml$"))] String),
+    Inline(Box<EventFile>),
+}
+
+fn nothing_required(schema: &mut Schema) {
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                map.remove("required");
+                map.values_mut().for_each(strip);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    if let Some(map) = schema.as_object_mut() {
+        map.remove("required");
+        map.values_mut().for_each(strip);
+    }
+}
+
+/// No value in an event file is `null` (an empty `key:` is an error), so
+/// the `null` schemars allows for every optional key is taken out.
+fn no_nulls(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types[0].clone();
+                    map.insert("type".into(), only);
+                }
+            }
+            for key in ["anyOf", "oneOf"] {
+                if let Some(Value::Array(options)) = map.get_mut(key) {
+                    options.retain(|o| o.get("type").is_none_or(|t| t != "null"));
+                    if options.len() == 1 {
+                        let only = options.remove(0);
+                        map.remove(key);
+                        if let Value::Object(inner) = only {
+                            for (k, v) in inner {
+                                map.entry(k).or_insert(v);
+                            }
+                        }
+                    }
+                }
+            }
+            map.values_mut().for_each(no_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(no_nulls),
+        _ => {}
+    }
+}
+
+fn generator() -> SchemaGenerator {
+    let mut settings = SchemaSettings::draft07();
+    // Everything in one place: editors show a key's description where it is.
+    settings.inline_subschemas = true;
+    settings.into_generator()
+}
+
+fn finish(schema: Schema, id: &str) -> String {
+    let mut value = schema.to_value();
+    no_nulls(&mut value);
+    if let Value::Object(map) = &mut value {
+        map.insert("$id".into(), Value::String(format!("https://talkposter.invalid/schema/{id}")));
+    }
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The JSON Schema of an event file.
+pub fn event_schema() -> String {
+    finish(generator().into_root_schema_for::<EventFile>(), EVENT_SCHEMA_FILE)
+}
+
+/// The JSON Schema of a series file.
+pub fn series_schema() -> String {
+    finish(generator().into_root_schema_for::<SeriesFile>(), SERIES_SCHEMA_FILE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys the schema lists at a level, sorted.
+    fn keys(schema: &Value, path: &[&str]) -> Vec<String> {
+        let mut at = schema;
+        for key in path {
+            at = &at["properties"][key];
+            // A key that is one-or-many or one-of-several: the map among them.
+            if let Some(options) = at.get("anyOf").and_then(Value::as_array) {
+                at = options.iter().find(|o| o.get("properties").is_some()).unwrap_or(at);
+            }
+        }
+        let mut out: Vec<String> = at["properties"].as_object().unwrap().keys().cloned().collect();
+        out.sort();
+        out
+    }
+
+    fn sorted(keys: &[&str]) -> Vec<String> {
+        let mut out: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        out.sort();
+        out
+    }
+
+    /// The schema and the validator know the same keys.
+    #[test]
+    fn the_schema_has_the_validators_keys() {
+        use crate::event::validate::keys as v;
+        let schema: Value = serde_json::from_str(&event_schema()).unwrap();
+        assert_eq!(keys(&schema, &[]), sorted(v::EVENT));
+        assert_eq!(keys(&schema, &["time"]), sorted(v::TIME));
+        assert_eq!(keys(&schema, &["online"]), sorted(v::ONLINE));
+        assert_eq!(keys(&schema, &["organizer"]), sorted(v::ORGANIZER));
+        assert_eq!(keys(&schema, &["title"]), sorted(v::LANG));
+        let speaker = &schema["properties"]["speaker"]["anyOf"];
+        let details = speaker
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|o| o.get("anyOf")?.as_array()?.iter().find(|s| s.get("properties").is_some()).cloned());
+        let details = details.unwrap();
+        let mut speaker_keys: Vec<String> = details["properties"].as_object().unwrap().keys().cloned().collect();
+        speaker_keys.sort();
+        assert_eq!(speaker_keys, sorted(v::SPEAKER));
+        let series: Value = serde_json::from_str(&series_schema()).unwrap();
+        assert_eq!(keys(&series, &[]), sorted(crate::series::SERIES_KEYS));
+        assert!(!series_schema().contains("\"required\": [\n        \"title\""), "defaults require nothing");
+        assert!(!event_schema().contains("\"null\""));
+    }
+}
