@@ -18,7 +18,9 @@
 #   - the time per stage of one poster (load assets, layout, PDF, PNG,
 #     thumbnail) on one thread, for both layouts;
 #   - a series file with 1,000 talks written inline (PDF only): time and
-#     peak memory of talkposter and its worker processes together.
+#     peak memory of talkposter and its worker processes together;
+#   - `check` per talk and `watch` from a save to the new PNG
+#     (benches/authoring.py, Python 3).
 # Peak memory is the sum of the resident memory of talkposter and its
 # workers, sampled every 50 ms.
 # Prints the figures and the ratios.
@@ -162,3 +164,7 @@ if [[ -x $STAGES ]]; then
 else
   echo "(build the stage timer for a per-stage breakdown: cargo build --release --examples)"
 fi
+
+# Writing events: `check` per talk, and `watch` from a save to the new PNG.
+echo
+python3 benches/authoring.py

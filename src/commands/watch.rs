@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, AccessMode, EventKind};
+use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind, RenameMode};
 use notify::{RecursiveMode, Watcher};
 
 use crate::assets;
@@ -25,9 +25,13 @@ use crate::event::TemplateRef;
 use crate::series::{self, SERIES_FILE};
 use crate::templates;
 
-/// Saves closer together than this are one change (editors often write a
-/// file in several steps).
+/// A change that may be partial (a file being written) is waited on until
+/// nothing has happened for this long; editors write a file in a few steps.
 const SETTLE: Duration = Duration::from_millis(50);
+
+/// After a change that ends a save (the file closed after writing, or
+/// renamed into place) only this short pause gathers what belongs with it.
+const SETTLE_AFTER_SAVE: Duration = Duration::from_millis(5);
 
 pub fn run(args: WatchArgs) -> Result<ExitCode, Failure> {
     if !args.event.is_file() {
@@ -38,8 +42,12 @@ pub fn run(args: WatchArgs) -> Result<ExitCode, Failure> {
     let (tx, rx) = mpsc::channel();
     let mut watcher =
         notify::recommended_watcher(tx).map_err(|e| Diagnostic::new(format!("cannot watch files: {e}")))?;
+    // The event's own files are watched before the first render, so that a
+    // save made while it renders is seen.
     let mut watched = Watched::default();
+    watched.move_to(Watched::of(&args, &[]), &mut watcher);
     let mut last_known: Vec<PathBuf> = Vec::new();
+    let mut said = false;
     loop {
         let started = Instant::now();
         if let Some(files) = render_once(&args, &workers, started) {
@@ -47,9 +55,10 @@ pub fn run(args: WatchArgs) -> Result<ExitCode, Failure> {
         }
         // A broken save leaves the pictures unknown: keep watching the last ones.
         let wanted = Watched::of(&args, &last_known);
-        if wanted != watched {
+        if wanted != watched || !said {
             watched.move_to(wanted, &mut watcher);
             println!("watching {} for changes (Ctrl-C to stop)", watched.describe(&args.event));
+            said = true;
         }
         wait_for_change(&rx, &watched)?;
     }
@@ -197,24 +206,38 @@ fn folder_of(path: &Path) -> PathBuf {
 }
 
 /// Blocks until a file that matters changes, then until the changes have
-/// settled. Reading a file (as rendering does) is not a change. Errors of
-/// the watcher are said and waited through; a closed channel ends `watch`.
+/// settled: briefly once a save is complete, longer while a file may still
+/// be half written. Reading a file (as rendering does) is not a change.
+/// Errors of the watcher are said and waited through; a closed channel
+/// ends `watch`.
 fn wait_for_change(rx: &mpsc::Receiver<notify::Result<notify::Event>>, watched: &Watched) -> Result<(), Failure> {
     let stopped = || Failure::from(Diagnostic::new("the file watcher stopped"));
-    loop {
+    let concerns = |event: &notify::Event| is_change(&event.kind) && event.paths.iter().any(|p| watched.concerns(p));
+    let mut saved = loop {
         match rx.recv().map_err(|_| stopped())? {
-            Ok(event) if is_change(&event.kind) && event.paths.iter().any(|p| watched.concerns(p)) => break,
+            Ok(event) if concerns(&event) => break ends_a_save(&event.kind),
             Ok(_) => {}
             Err(e) => eprintln!("warning: watching: {e}"),
         }
-    }
+    };
     loop {
-        match rx.recv_timeout(SETTLE) {
+        match rx.recv_timeout(if saved { SETTLE_AFTER_SAVE } else { SETTLE }) {
+            Ok(Ok(event)) if concerns(&event) => saved = ends_a_save(&event.kind),
             Ok(_) => {}
             Err(mpsc::RecvTimeoutError::Timeout) => return Ok(()),
             Err(mpsc::RecvTimeoutError::Disconnected) => return Err(stopped()),
         }
     }
+}
+
+/// Whether an event ends a save: the file closed after writing, or a new
+/// version renamed into place (how vim and many editors save).
+fn ends_a_save(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+    )
 }
 
 /// Whether an event may have changed a file's contents or presence.
@@ -250,7 +273,15 @@ mod tests {
         assert!(!is_change(&EventKind::Access(AccessKind::Open(AccessMode::Any))));
         assert!(!is_change(&EventKind::Access(AccessKind::Close(AccessMode::Read))));
         assert!(is_change(&EventKind::Access(AccessKind::Close(AccessMode::Write))));
-        assert!(is_change(&EventKind::Modify(notify::event::ModifyKind::Any)));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Any)));
         assert!(is_change(&EventKind::Create(notify::event::CreateKind::File)));
+    }
+
+    #[test]
+    fn a_save_ends_with_a_close_or_a_rename() {
+        assert!(ends_a_save(&EventKind::Access(AccessKind::Close(AccessMode::Write))));
+        assert!(ends_a_save(&EventKind::Modify(ModifyKind::Name(RenameMode::To))));
+        assert!(!ends_a_save(&EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Any))));
+        assert!(!ends_a_save(&EventKind::Create(notify::event::CreateKind::File)));
     }
 }

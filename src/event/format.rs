@@ -263,6 +263,9 @@ fn no_nulls(v: &mut Value) {
                     map.insert("type".into(), only);
                 }
             }
+            if let Some(Value::Array(values)) = map.get_mut("enum") {
+                values.retain(|v| !v.is_null());
+            }
             for key in ["anyOf", "oneOf"] {
                 if let Some(Value::Array(options)) = map.get_mut(key) {
                     options.retain(|o| o.get("type").is_none_or(|t| t != "null"));

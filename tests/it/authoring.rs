@@ -115,6 +115,34 @@ fn the_schema_rejects_what_it_can_see_is_wrong() {
     assert_eq!(accepted, only_the_tool_sees);
 }
 
+/// The mistakes an editor should mark as one types, each alone in an
+/// otherwise good event: the schema and the tool both refuse it.
+#[test]
+fn the_schema_marks_the_common_mistakes() {
+    let event = validator("event");
+    let dir = tempfile::tempdir().unwrap();
+    let good = "title: T\nspeaker: Ada Lovelace\ntime: {date: 2026-12-06, start: 4pm}\nplace: Room 1\n";
+    let mistakes = [
+        ("an unknown key", format!("{good}abstarct: x\n")),
+        ("a misplaced key", format!("{good}photo: ada.jpg\n")),
+        ("a wrong type", good.replace("time: {date: 2026-12-06, start: 4pm}", "time: tomorrow")),
+        ("a list for a name", good.replace("title: T", "title: [a, b]")),
+        ("a missing title", good.replace("title: T\n", "")),
+        ("an unsupported language", format!("{good}language: fr\n")),
+        ("an impossible time", good.replace("4pm", "\"25:00\"")),
+        ("a colour that is not #RRGGBB", format!("{good}organizer: {{name: X, color: red}}\n")),
+    ];
+    let path = dir.path().join("t.yaml");
+    std::fs::write(&path, good).unwrap();
+    assert!(event_ok(&path), "the good event is good");
+    for (what, yaml) in mistakes {
+        std::fs::write(&path, &yaml).unwrap();
+        let value: serde_json::Value = serde_yaml::from_str(&yaml).unwrap();
+        assert!(!event.is_valid(&value), "the schema accepts {what}:\n{yaml}");
+        assert_eq!(talkposter(&["check", s(&path)]).status.code(), Some(1), "the tool accepts {what}");
+    }
+}
+
 /// The schema's patterns for times agree with the tool, form by form.
 #[test]
 fn schema_and_tool_agree_on_times() {
