@@ -22,6 +22,7 @@ use crate::batch::{self, Outcome};
 use crate::cli::WatchArgs;
 use crate::diag::{self, Diagnostic, Failure};
 use crate::event::TemplateRef;
+use crate::files::{self, folder_of};
 use crate::series::{self, SERIES_FILE};
 use crate::templates;
 
@@ -194,15 +195,8 @@ impl Watched {
 fn split(path: &Path) -> Option<(PathBuf, std::ffi::OsString)> {
     let name = path.file_name()?.to_os_string();
     let folder = folder_of(path);
-    let folder = std::fs::canonicalize(&folder).unwrap_or_else(|_| crate::files::absolute(&folder));
+    let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| files::absolute(folder));
     Some((folder, name))
-}
-
-fn folder_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
 }
 
 /// Blocks until a file that matters changes, then until the changes have
