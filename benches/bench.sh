@@ -66,8 +66,8 @@ measure() { # label, command...: prints "label seconds peak_kb"
   echo "$label $secs $kb"
 }
 
-tree_kb() { # pid: resident KB of the process and its children (the workers)
-  { ps -o rss= -p "$1"; ps -o rss= --ppid "$1"; } 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'
+tree_kb() { # pid: resident KB of the process and its children (the workers); 0 once gone
+  { ps -o rss= -p "$1"; ps -o rss= --ppid "$1"; true; } 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'
 }
 
 measure_tree() { # label, command...: prints "label seconds peak_kb" (whole process tree)
@@ -116,7 +116,7 @@ mkdir -p "$work/inline"
   done
 } > "$inline"
 read -r _ inline_s inline_kb < <(measure_tree inline "$BIN" batch "$inline" -o "$work/out-inline" --format pdf)
-[[ $(ls "$work/out-inline"/*.pdf | wc -l) -eq 1000 ]] || { echo "the inline series did not give 1000 PDFs" >&2; exit 1; }
+[[ $(ls "$work/out-inline"/2025-*.pdf | wc -l) -eq 1000 ]] || { echo "the inline series did not give 1000 PDFs" >&2; exit 1; }
 
 cli_start=$(date +%s.%N)
 cli_pdf_one=""; cli_png_one=""

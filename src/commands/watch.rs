@@ -50,8 +50,7 @@ pub fn run(args: WatchArgs) -> Result<ExitCode, Failure> {
     let mut last_known: Vec<PathBuf> = Vec::new();
     let mut said = false;
     loop {
-        let started = Instant::now();
-        if let Some(files) = render_once(&args, &workers, started) {
+        if let Some(files) = render_once(&args, &workers) {
             last_known = files;
         }
         // A broken save leaves the pictures unknown: keep watching the last ones.
@@ -67,12 +66,13 @@ pub fn run(args: WatchArgs) -> Result<ExitCode, Failure> {
 
 /// Renders once and prints the outcome. Returns the files the talk is made
 /// from, when its event could be read.
-fn render_once(args: &WatchArgs, workers: &crate::worker::Workers, started: Instant) -> Option<Vec<PathBuf>> {
+fn render_once(args: &WatchArgs, workers: &crate::worker::Workers) -> Option<Vec<PathBuf>> {
+    let started = Instant::now();
     let options = match super::posters::render_options(&args.output) {
         Ok(o) => o,
         Err(f) => {
             diag::eprint(&f.0);
-            println!("{} not rendered: an announcement template has a problem (above)", clock());
+            println!("{} not rendered: a template named on the command line has a problem (above)", clock());
             return None;
         }
     };
