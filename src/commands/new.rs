@@ -24,7 +24,19 @@ pub fn run(args: NewArgs) -> Result<ExitCode, Failure> {
     let date = jiff::Zoned::now().date().checked_add(14.days()).map_err(|e| Diagnostic::new(e.to_string()))?;
     match args.series {
         Some(dir) => series(&dir, &date.to_string()),
-        None => talk(&args.file.unwrap_or_else(|| PathBuf::from("talk.yaml")), &date.to_string()),
+        None => talk(&with_yaml_extension(args.file.unwrap_or_else(|| PathBuf::from("talk.yaml"))), &date.to_string()),
+    }
+}
+
+/// `talk` means `talk.yaml`: folders and `batch` look for `.yaml` files.
+fn with_yaml_extension(path: PathBuf) -> PathBuf {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("yaml" | "yml") => path,
+        _ => {
+            let mut name = path.into_os_string();
+            name.push(".yaml");
+            PathBuf::from(name)
+        }
     }
 }
 
@@ -99,5 +111,18 @@ fn schema_beside(file: &Path, name: &str, schema: String, kind: &str) -> Result<
             Ok(())
         }
         Err(_) => create(&path, &schema),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_without_yaml_gets_it() {
+        assert_eq!(with_yaml_extension("talk".into()), PathBuf::from("talk.yaml"));
+        assert_eq!(with_yaml_extension("a.b/talk.v2".into()), PathBuf::from("a.b/talk.v2.yaml"));
+        assert_eq!(with_yaml_extension("talk.yml".into()), PathBuf::from("talk.yml"));
+        assert_eq!(with_yaml_extension("x/talk.yaml".into()), PathBuf::from("x/talk.yaml"));
     }
 }

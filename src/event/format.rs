@@ -63,6 +63,8 @@ pub struct EventFile {
 #[serde(untagged)]
 pub enum TextValue {
     Same(#[schemars(length(min = 1))] String),
+    /// A number is printed as written (`place: 204`).
+    Number(f64),
     PerLanguage(PerLanguage),
 }
 
@@ -72,13 +74,13 @@ pub enum TextValue {
 #[schemars(extend("minProperties" = 1))]
 pub struct PerLanguage {
     /// English.
-    pub en: Option<String>,
+    pub en: Option<Scalar>,
     /// Chinese.
-    pub zh: Option<String>,
+    pub zh: Option<Scalar>,
     /// Japanese.
-    pub ja: Option<String>,
+    pub ja: Option<Scalar>,
     /// Korean.
-    pub ko: Option<String>,
+    pub ko: Option<Scalar>,
 }
 
 /// One, or a list of at least one.
@@ -251,9 +253,10 @@ fn nothing_required(schema: &mut Schema) {
     }
 }
 
-/// No value in an event file is `null` (an empty `key:` is an error), so
-/// the `null` schemars allows for every optional key is taken out.
-fn no_nulls(v: &mut Value) {
+/// What schemars writes that does not fit an event file, taken out. No
+/// value is `null` (an empty `key:` is an error), yet schemars allows it for
+/// every optional key; `format: double` names a Rust type, not a format.
+fn tidy(v: &mut Value) {
     match v {
         Value::Object(map) => {
             if let Some(Value::Array(types)) = map.get_mut("type") {
@@ -265,6 +268,9 @@ fn no_nulls(v: &mut Value) {
             }
             if let Some(Value::Array(values)) = map.get_mut("enum") {
                 values.retain(|v| !v.is_null());
+            }
+            if map.get("type").is_some_and(|t| t == "number" || t == "integer") {
+                map.remove("format");
             }
             for key in ["anyOf", "oneOf"] {
                 if let Some(Value::Array(options)) = map.get_mut(key) {
@@ -280,9 +286,9 @@ fn no_nulls(v: &mut Value) {
                     }
                 }
             }
-            map.values_mut().for_each(no_nulls);
+            map.values_mut().for_each(tidy);
         }
-        Value::Array(items) => items.iter_mut().for_each(no_nulls),
+        Value::Array(items) => items.iter_mut().for_each(tidy),
         _ => {}
     }
 }
@@ -296,7 +302,7 @@ fn generator() -> SchemaGenerator {
 
 fn finish(schema: Schema, id: &str) -> String {
     let mut value = schema.to_value();
-    no_nulls(&mut value);
+    tidy(&mut value);
     if let Value::Object(map) = &mut value {
         map.insert("$id".into(), Value::String(format!("https://talkposter.invalid/schema/{id}")));
     }

@@ -143,6 +143,23 @@ fn the_schema_marks_the_common_mistakes() {
     }
 }
 
+/// Numbers are text where text is asked for (a room number), for the
+/// schema as for the tool.
+#[test]
+fn numbers_are_text_for_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.yaml");
+    let good = "title: T\nspeaker: Ada Lovelace\ntime: {date: 2026-12-06, start: 4pm}\nplace: Room 1\n";
+    for yaml in [
+        good.replace("title: T", "title: 2024"),
+        good.replace("place: Room 1", "place: 204"),
+        good.replace("place: Room 1", "place: {en: 204, zh: 204室}"),
+    ] {
+        std::fs::write(&path, &yaml).unwrap();
+        assert!(event_ok(&path), "refused:\n{yaml}");
+    }
+}
+
 /// The schema's patterns for times agree with the tool, form by form.
 #[test]
 fn schema_and_tool_agree_on_times() {
