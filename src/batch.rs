@@ -15,7 +15,7 @@ use crate::contact_sheet::{self, Card, SheetJob};
 use crate::diag::{Diagnostic, Failure};
 use crate::event::{Event, TemplateRef};
 use crate::export::{write_atomic, write_if_changed};
-use crate::incremental::{Entry, Manifest, fingerprint};
+use crate::incremental::{Entry, Manifest, fingerprint, programme_fingerprint};
 use crate::layout::explain::explain;
 use crate::outputs::{alt_text, calendar, facts};
 use crate::pipeline::{self, Format, Options, Produced};
@@ -138,12 +138,12 @@ pub fn run(
     let mut results = done.into_inner().unwrap_or_else(|e| e.into_inner());
     results.sort_by_key(|(i, _)| *i);
     let results: Vec<TalkResult> = results.into_iter().map(|(_, r)| r).collect();
-    run.manifest.into_inner().unwrap_or_else(|e| e.into_inner()).save();
-
+    let mut manifest = run.manifest.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut report = Report { results, series: Vec::new() };
     if options.series_outputs {
-        report.series = series_outputs(&report.results, listed, options, workers, &run.assets);
+        report.series = series_outputs(&report.results, listed, options, workers, &run.assets, &mut manifest);
     }
+    manifest.save();
     report
 }
 
@@ -178,6 +178,7 @@ fn series_outputs(
     options: &BatchOptions,
     workers: &Workers,
     assets: &AssetCache,
+    manifest: &mut Manifest,
 ) -> Vec<SeriesOutput> {
     let poster = &options.poster;
     let out_dir = &poster.out_dir;
@@ -189,7 +190,7 @@ fn series_outputs(
         alt_texts.push((format!("{}.png", contact_sheet::NAME), alt));
         outputs.push(SeriesOutput { what: "the contact sheet", result: sheet.map(|p| vec![p]), note: None });
         if !listed.is_empty() {
-            let (result, note, alt) = make_programme(&listed, options, workers, assets);
+            let (result, note, alt) = make_programme(&listed, options, workers, assets, manifest);
             if poster.formats.contains(&Format::Png) {
                 alt_texts.push((format!("{}.png", programme::NAME), alt));
             }
@@ -227,11 +228,13 @@ fn series_calendar(listed: &[(String, Event)], options: &Options) -> Result<Path
 }
 
 /// The programme, a note when it does not fit one column, and its alt text.
+/// When the manifest shows it made from the same talks, it is not made again.
 fn make_programme(
     listed: &[(String, Event)],
     options: &BatchOptions,
     workers: &Workers,
     assets: &AssetCache,
+    manifest: &mut Manifest,
 ) -> (Result<Vec<PathBuf>, Failure>, Option<String>, String) {
     let talks: Vec<Event> = listed.iter().map(|(_, e)| e.clone()).collect();
     // The logo of the first talk that has one: the series' organizer.
@@ -247,6 +250,15 @@ fn make_programme(
         ppi: options.poster.ppi,
     };
     let alt = programme::describe(&job);
+    let out_dir = &options.poster.out_dir;
+    let hash = options.manifest.then(|| programme_fingerprint(&job, &options.font_dirs)).flatten();
+    if let Some(hash) = &hash
+        && options.skip_current
+        && manifest.is_current(out_dir, programme::NAME, hash)
+    {
+        let outputs = manifest.talks.get(programme::NAME).map(|e| e.outputs.as_slice()).unwrap_or_default();
+        return (Ok(outputs.iter().map(|o| out_dir.join(o)).collect()), None, alt);
+    }
     let produced = match workers.run(0, &Request::Programme(Box::new(job))) {
         Ok(Reply::Programme(Ok(p))) => p,
         Ok(Reply::Programme(Err(errors))) => return (Err(Failure(errors)), None, alt),
@@ -256,11 +268,15 @@ fn make_programme(
     };
     let mut written = Vec::new();
     for (name, bytes) in &produced.files {
-        let path = options.poster.out_dir.join(name);
+        let path = out_dir.join(name);
         if let Err(d) = write_if_changed(&path, bytes) {
             return (Err(d.into()), None, alt);
         }
         written.push(path);
+    }
+    if let Some(hash) = hash {
+        let outputs = produced.files.iter().map(|(name, _)| name.clone()).collect();
+        manifest.record(programme::NAME, Some(Entry { hash, outputs, read: Vec::new() }));
     }
     let note = (produced.pages > 1).then(|| {
         format!(

@@ -19,6 +19,7 @@ use crate::layout::fonts::font_files;
 use crate::limits::{MAX_IMAGE_FILE_BYTES, MAX_TEMPLATE_FILE_BYTES};
 use crate::outputs::announcement;
 use crate::pipeline::Options;
+use crate::programme::ProgrammeJob;
 use crate::series::Checked;
 use crate::templates;
 
@@ -151,13 +152,7 @@ pub fn fingerprint(talk: &Checked, options: &Options, font_dirs: &[PathBuf]) -> 
         TemplateRef::BuiltIn(name) => format!("built-in {name}"),
     };
     field("template", template.as_bytes());
-    for dir in font_dirs {
-        for file in font_files(dir).unwrap_or_default() {
-            let meta = std::fs::metadata(&file).ok();
-            let stamp = meta.map(|m| format!("{:?}{:?}", m.len(), m.modified().ok())).unwrap_or_default();
-            field(&file.to_string_lossy(), stamp.as_bytes());
-        }
-    }
+    font_stamps(font_dirs, &mut field);
     field("options", format!("{:?} {} {:?}", options.formats, options.ppi, options.thumbnail_width).as_bytes());
     for (name, source) in announcement::built_in_sources() {
         field(name, source.as_bytes());
@@ -166,6 +161,41 @@ pub fn fingerprint(talk: &Checked, options: &Options, font_dirs: &[PathBuf]) -> 
         field("announcement", source.as_bytes());
     }
     h.finalize().to_hex().to_string()
+}
+
+/// Everything the programme is made from, hashed: the talks as the layout
+/// gets them, the logo, the built-in layouts, fonts and options. None for a
+/// custom programme layout, whose files are not followed: it is made every
+/// time.
+pub fn programme_fingerprint(job: &ProgrammeJob, font_dirs: &[PathBuf]) -> Option<String> {
+    if !matches!(job.template, TemplateRef::BuiltIn(_)) {
+        return None;
+    }
+    let job = postcard::to_stdvec(job).ok()?;
+    let mut h = blake3::Hasher::new();
+    let mut field = |name: &str, bytes: &[u8]| {
+        h.update(name.as_bytes());
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field("tool", env!("CARGO_PKG_VERSION").as_bytes());
+    for (path, source) in templates::sources() {
+        field(&path, source.as_bytes());
+    }
+    field("programme", &job);
+    font_stamps(font_dirs, &mut field);
+    Some(h.finalize().to_hex().to_string())
+}
+
+/// Each `--font-path` file's size and time of change, as a hash field.
+fn font_stamps(font_dirs: &[PathBuf], field: &mut impl FnMut(&str, &[u8])) {
+    for dir in font_dirs {
+        for file in font_files(dir).unwrap_or_default() {
+            let meta = std::fs::metadata(&file).ok();
+            let stamp = meta.map(|m| format!("{:?}{:?}", m.len(), m.modified().ok())).unwrap_or_default();
+            field(&file.to_string_lossy(), stamp.as_bytes());
+        }
+    }
 }
 
 #[cfg(test)]

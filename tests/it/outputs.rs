@@ -335,6 +335,39 @@ fn a_series_gets_its_programme_feed_and_alt_texts() {
     assert_eq!(fs::metadata(out.path().join("programme.pdf")).unwrap().modified().unwrap(), before);
 }
 
+/// An up-to-date batch does not make the programme again (a marker put in
+/// its place stays); a changed talk or `--force` does.
+#[test]
+fn the_programme_is_made_again_only_when_its_talks_change() {
+    let (dir, out, o) = programme_of(3, "pdf");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (talks, template) = (dir.path().join("talks"), dir.path().join("blank/blank.typ"));
+    let programme = out.join("programme.pdf");
+    let again = |extra: &[&str]| {
+        let mut args = vec![s(&talks), "-o", s(&out), "--format", "pdf", "--template", s(&template), "--ppi", "18"];
+        args.extend_from_slice(extra);
+        let o = batch(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    let is_pdf = || fs::read(&programme).unwrap().starts_with(b"%PDF");
+    assert!(is_pdf());
+
+    fs::write(&programme, "marker").unwrap();
+    again(&[]);
+    assert!(!is_pdf(), "made again though nothing changed");
+
+    let first = fs::read_dir(&talks).unwrap().map(|e| e.unwrap().path()).min().unwrap();
+    let yaml = fs::read_to_string(&first).unwrap().replacen("Talk number", "Changed talk", 1);
+    fs::write(&first, yaml).unwrap();
+    again(&[]);
+    assert!(is_pdf(), "a changed talk makes the programme again");
+    assert!(squash(&pdf_text(&programme)).contains("changedtalk"));
+
+    fs::write(&programme, "marker").unwrap();
+    again(&["--force"]);
+    assert!(is_pdf(), "--force makes it again");
+}
+
 /// `n` talks, one a week, each with its own title and speaker.
 fn term(n: usize) -> Vec<(String, String)> {
     (0..n)
