@@ -4,7 +4,8 @@
 //! tool version, the output options and announcement templates) and the files of a custom template
 //! its layout actually read, with their hashes. Each finished talk is
 //! appended to a journal at once, so a run that is interrupted keeps what it
-//! did; the journal is folded into the manifest at the end.
+//! did; the journal is folded into the manifest at the end. The programme
+//! of a series is recorded the same way, under its own name.
 
 use std::collections::BTreeMap;
 use std::io::Write;
