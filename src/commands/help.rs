@@ -23,8 +23,22 @@ pub fn schema(args: SchemaArgs) -> Result<ExitCode, Failure> {
 
 /// `talkposter completions SHELL`
 pub fn completions(args: CompletionsArgs) -> Result<ExitCode, Failure> {
-    clap_complete::generate(args.shell, &mut Cli::command(), "talkposter", &mut std::io::stdout());
+    clap_complete::generate(args.shell, &mut public_command(), "talkposter", &mut std::io::stdout());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The command line without its hidden, internal commands (`worker`),
+/// which clap_complete would otherwise offer.
+fn public_command() -> clap::Command {
+    let full = Cli::command();
+    let mut public = clap::Command::new("talkposter")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(full.get_about().cloned().unwrap_or_default())
+        .args(full.get_arguments().cloned());
+    for sub in full.get_subcommands().filter(|s| !s.is_hide_set()) {
+        public = public.subcommand(sub.clone());
+    }
+    public
 }
 
 /// `talkposter man`

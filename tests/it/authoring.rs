@@ -357,6 +357,7 @@ fn completions_and_manual_page_cover_every_command() {
         for c in commands {
             assert!(script.contains(c), "{shell} completions lack `{c}`");
         }
+        assert!(!script.contains("worker"), "{shell} completions offer the internal `worker`");
     }
     let man = talkposter(&["man"]);
     assert!(man.status.success());
@@ -365,4 +366,5 @@ fn completions_and_manual_page_cover_every_command() {
     for c in commands {
         assert!(page.contains(c), "the manual page lacks `{c}`");
     }
+    assert!(!page.contains("worker"));
 }
