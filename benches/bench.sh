@@ -21,8 +21,9 @@
 #     peak memory of talkposter and its worker processes together;
 #   - `check` per talk and `watch` from a save to the new PNG
 #     (benches/authoring.py, Python 3).
-# Peak memory is the sum of the resident memory of talkposter and its
-# workers, sampled every 50 ms.
+# Peak memory is the sum of the proportional set sizes (PSS) of talkposter
+# and its workers, sampled every 50 ms: pages they share (the program and
+# its bundled fonts) are counted once, not once per process.
 # Prints the figures and the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,8 +67,13 @@ measure() { # label, command...: prints "label seconds peak_kb"
   echo "$label $secs $kb"
 }
 
-tree_kb() { # pid: resident KB of the process and its children (the workers); 0 once gone
-  { ps -o rss= -p "$1"; ps -o rss= --ppid "$1"; true; } 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'
+tree_kb() { # pid: proportional set size (KB) of the process and its children (the workers); 0 once gone
+  local total=0 kb q
+  for q in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    kb=$(awk '/^Pss:/ { print $2 }' "/proc/$q/smaps_rollup" 2>/dev/null || true)
+    total=$(( total + ${kb:-0} ))
+  done
+  echo "$total"
 }
 
 measure_tree() { # label, command...: prints "label seconds peak_kb" (whole process tree)
@@ -144,7 +150,7 @@ printf '%-44s %8.0fMB\n' "  peak memory (talkposter + workers)" "$(calc "$batch_
 printf '%-44s %9.2fs\n' "  the same with every size fixed (no fitting)" "$fixed_s"
 (( HAVE_CLI )) && printf '%-44s %9.2fs\n' "typst CLI, $N PDF runs + $N PNG runs" "$cli_s"
 printf '%-44s %9.3fs\n' "talkposter render, seed event (cold)" "$one_s"
-printf '%-44s %8.0fMB\n' "  peak memory" "$(calc "$one_kb / 1024")"
+printf '%-44s %8.0fMB\n' "  peak memory (the larger process)" "$(calc "$one_kb / 1024")"
 [[ -n ${BASELINE:-} ]] && printf '%-44s %9.3fs\n' "  the same with BASELINE ($BASELINE)" "$base_s"
 (( HAVE_CLI )) && printf '%-44s %9.3fs\n' "typst CLI, seed-like talk PDF + PNG" "$(calc "$cli_pdf_one + $cli_png_one")"
 printf '%-44s %9.2fs\n' "1,000 inline talks in one series file (PDF)" "$inline_s"
