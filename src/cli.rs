@@ -81,6 +81,11 @@ pub struct WatchArgs {
     #[arg(value_name = "EVENT.yaml")]
     pub event: PathBuf,
 
+    /// Look at the files every 0.2 s instead of being told of changes: for
+    /// network folders, where changes made on another computer are not told.
+    #[arg(long)]
+    pub poll: bool,
+
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -271,9 +271,10 @@ struct Watching {
 }
 
 impl Watching {
-    fn start(event: &Path, out: &Path) -> Self {
+    fn start(event: &Path, out: &Path, extra: &[&str]) -> Self {
         let mut child = Command::new(crate::common::binary())
             .args(["watch", s(event), "-o", s(out), "--format", "png"])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -315,13 +316,23 @@ impl Drop for Watching {
 /// (the last good poster kept) and renders again once it is fixed.
 #[test]
 fn watch_renders_at_every_save_and_survives_a_broken_one() {
+    watch_scenario(&[]);
+}
+
+/// The same, looking at the files' times (network folders).
+#[test]
+fn watch_with_poll_renders_at_every_save_too() {
+    watch_scenario(&["--poll"]);
+}
+
+fn watch_scenario(extra: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let event = dir.path().join("talk.yaml");
     let out = dir.path().join("out");
     let png = out.join("talk.png");
     let good = "title: First Title\nspeaker: Ada Lovelace\ntime: {date: 2026-12-06, start: 4pm}\nplace: Room 1\n";
     std::fs::write(&event, good).unwrap();
-    let mut w = Watching::start(&event, &out);
+    let mut w = Watching::start(&event, &out, extra);
     let line = w.next_outcome();
     assert!(!line.contains("not rendered") && png.is_file(), "{line}");
     let first = std::fs::read(&png).unwrap();

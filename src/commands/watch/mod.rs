@@ -6,7 +6,8 @@
 //!
 //! One worker process stays warm between renders, so a save is a poster in
 //! about the time of one layout. Folders are watched, not files: editors
-//! that save by writing a new file and renaming it are seen too.
+//! that save by writing a new file and renaming it are seen too. With
+//! `--poll` (network folders) the files are looked at instead (`poll.rs`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,8 @@ use crate::files::{self, folder_of};
 use crate::series::{self, SERIES_FILE};
 use crate::templates;
 
+mod poll;
+
 /// A change that may be partial (a file being written) is waited on until
 /// nothing has happened for this long; editors write a file in a few steps.
 const SETTLE: Duration = Duration::from_millis(50);
@@ -41,12 +44,11 @@ pub fn run(args: WatchArgs) -> Result<ExitCode, Failure> {
     }
     let workers = super::posters::workers(&args.output, 1)?;
     let (tx, rx) = mpsc::channel();
-    let mut watcher =
-        notify::recommended_watcher(tx).map_err(|e| Diagnostic::new(format!("cannot watch files: {e}")))?;
+    let mut watcher = start_watcher(tx, args.poll)?;
     // The event's own files are watched before the first render, so that a
     // save made while it renders is seen.
     let mut watched = Watched::default();
-    watched.move_to(Watched::of(&args, &[]), &mut watcher);
+    watched.move_to(Watched::of(&args, &[]), watcher.as_mut());
     let mut last_known: Vec<PathBuf> = Vec::new();
     let mut said = false;
     loop {
@@ -56,11 +58,33 @@ pub fn run(args: WatchArgs) -> Result<ExitCode, Failure> {
         // A broken save leaves the pictures unknown: keep watching the last ones.
         let wanted = Watched::of(&args, &last_known);
         if wanted != watched || !said {
-            watched.move_to(wanted, &mut watcher);
+            watched.move_to(wanted, watcher.as_mut());
             println!("watching {} for changes (Ctrl-C to stop)", watched.describe(&args.event));
             said = true;
         }
         wait_for_change(&rx, &watched)?;
+    }
+}
+
+/// How often files are looked at when the system does not tell of changes.
+const POLL: Duration = Duration::from_millis(200);
+
+/// The system's watcher (inotify on Linux) or, with `--poll` or where it
+/// cannot start (a limit on watchers reached), one that looks at the files'
+/// times every [`POLL`].
+fn start_watcher(tx: mpsc::Sender<notify::Result<notify::Event>>, poll: bool) -> Result<Box<dyn Watcher>, Failure> {
+    if !poll {
+        match notify::recommended_watcher(tx.clone()) {
+            Ok(w) => return Ok(Box::new(w)),
+            Err(e) => {
+                eprintln!("note: cannot be told of changes ({e}); looking at the files every {} ms", POLL.as_millis())
+            }
+        }
+    }
+    let config = notify::Config::default().with_poll_interval(POLL);
+    match poll::Poller::new(tx, config) {
+        Ok(w) => Ok(Box::new(w)),
+        Err(e) => Err(Diagnostic::new(format!("cannot watch files: {e}")).into()),
     }
 }
 
