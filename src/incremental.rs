@@ -127,17 +127,8 @@ fn hash_file(path: &Path, limit: u64) -> Option<String> {
 /// Everything a talk's posters depend on that is known before its layout,
 /// hashed. (What the layout reads is recorded by the layout: `Entry::read`.)
 pub fn fingerprint(talk: &Checked, options: &Options, font_dirs: &[PathBuf]) -> String {
-    let mut h = blake3::Hasher::new();
-    let mut field = |name: &str, bytes: &[u8]| {
-        h.update(name.as_bytes());
-        h.update(&(bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    };
-    field("tool", env!("CARGO_PKG_VERSION").as_bytes());
-    for (path, source) in templates::sources() {
-        field(&path, source.as_bytes());
-    }
-    field("event", talk.merged.as_bytes());
+    let mut h = Fields::of_this_tool(font_dirs);
+    h.field("event", talk.merged.as_bytes());
     let event = &talk.event;
     let files = event
         .speakers
@@ -145,23 +136,22 @@ pub fn fingerprint(talk: &Checked, options: &Options, font_dirs: &[PathBuf]) -> 
         .filter_map(|s| s.photo.as_ref())
         .chain(event.organizer.as_ref().and_then(|o| o.logo.as_ref()));
     for file in files {
-        field(&file.to_string_lossy(), hash_file(file, MAX_IMAGE_FILE_BYTES).unwrap_or_default().as_bytes());
+        h.field(&file.to_string_lossy(), hash_file(file, MAX_IMAGE_FILE_BYTES).unwrap_or_default().as_bytes());
     }
     let template = templates::choose(options.template.as_ref(), event.template.as_ref());
     let template = match template {
         TemplateRef::File(path) => format!("file {}", crate::files::absolute(&path).display()),
         TemplateRef::BuiltIn(name) => format!("built-in {name}"),
     };
-    field("template", template.as_bytes());
-    font_stamps(font_dirs, &mut field);
-    field("options", format!("{:?} {} {:?}", options.formats, options.ppi, options.thumbnail_width).as_bytes());
+    h.field("template", template.as_bytes());
+    h.field("options", format!("{:?} {} {:?}", options.formats, options.ppi, options.thumbnail_width).as_bytes());
     for (name, source) in announcement::built_in_sources() {
-        field(name, source.as_bytes());
+        h.field(name, source.as_bytes());
     }
     for source in options.announcer.custom_sources() {
-        field("announcement", source.as_bytes());
+        h.field("announcement", source.as_bytes());
     }
-    h.finalize().to_hex().to_string()
+    h.finish()
 }
 
 /// Everything the programme is made from, hashed: the talks as the layout
@@ -172,30 +162,43 @@ pub fn programme_fingerprint(job: &ProgrammeJob, font_dirs: &[PathBuf]) -> Optio
     if !matches!(job.template, TemplateRef::BuiltIn(_)) {
         return None;
     }
-    let job = postcard::to_stdvec(job).ok()?;
-    let mut h = blake3::Hasher::new();
-    let mut field = |name: &str, bytes: &[u8]| {
-        h.update(name.as_bytes());
-        h.update(&(bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    };
-    field("tool", env!("CARGO_PKG_VERSION").as_bytes());
-    for (path, source) in templates::sources() {
-        field(&path, source.as_bytes());
-    }
-    field("programme", &job);
-    font_stamps(font_dirs, &mut field);
-    Some(h.finalize().to_hex().to_string())
+    let mut h = Fields::of_this_tool(font_dirs);
+    h.field("programme", &postcard::to_stdvec(job).ok()?);
+    Some(h.finish())
 }
 
-/// Each `--font-path` file's size and time of change, as a hash field.
-fn font_stamps(font_dirs: &[PathBuf], field: &mut impl FnMut(&str, &[u8])) {
-    for dir in font_dirs {
-        for file in font_files(dir).unwrap_or_default() {
-            let meta = std::fs::metadata(&file).ok();
-            let stamp = meta.map(|m| format!("{:?}{:?}", m.len(), m.modified().ok())).unwrap_or_default();
-            field(&file.to_string_lossy(), stamp.as_bytes());
+/// A hash of named fields, each length-prefixed so no two lists of fields
+/// hash alike.
+struct Fields(blake3::Hasher);
+
+impl Fields {
+    /// Starting with what every output depends on: this version of the
+    /// tool, its built-in layouts, and the `--font-path` files (each file's
+    /// size and time of change).
+    fn of_this_tool(font_dirs: &[PathBuf]) -> Self {
+        let mut h = Fields(blake3::Hasher::new());
+        h.field("tool", env!("CARGO_PKG_VERSION").as_bytes());
+        for (path, source) in templates::sources() {
+            h.field(&path, source.as_bytes());
         }
+        for dir in font_dirs {
+            for file in font_files(dir).unwrap_or_default() {
+                let meta = std::fs::metadata(&file).ok();
+                let stamp = meta.map(|m| format!("{:?}{:?}", m.len(), m.modified().ok())).unwrap_or_default();
+                h.field(&file.to_string_lossy(), stamp.as_bytes());
+            }
+        }
+        h
+    }
+
+    fn field(&mut self, name: &str, bytes: &[u8]) {
+        self.0.update(name.as_bytes());
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    fn finish(self) -> String {
+        self.0.finalize().to_hex().to_string()
     }
 }
 
