@@ -696,6 +696,7 @@ pub fn nearest<'a>(word: &str, options: &[&'a str]) -> Option<&'a str> {
 }
 
 /// Keys that belong one level down: `photo` at the top is `speaker.photo`.
+/// (Other words for a top-level key are in `SYNONYMS`.)
 const NESTED: &[(&str, &str)] = &[
     ("name", "speaker.name"),
     ("affiliation", "speaker.affiliation"),
@@ -712,11 +713,37 @@ const NESTED: &[(&str, &str)] = &[
     ("url", "online.url"),
     ("speakers", "speaker"),
     ("hosts", "host"),
+];
+
+/// Other words for a key, in English or as organizers elsewhere write
+/// them (`foto`): suggested wherever their key is allowed.
+const SYNONYMS: &[(&str, &str)] = &[
+    ("foto", "photo"),
+    ("picture", "photo"),
+    ("image", "photo"),
+    ("portrait", "photo"),
+    ("institution", "affiliation"),
+    ("affiliations", "affiliation"),
+    ("university", "affiliation"),
+    ("biography", "bio"),
+    ("website", "homepage"),
+    ("url", "homepage"),
+    ("colour", "color"),
     ("location", "place"),
     ("venue", "place"),
     ("room", "place"),
     ("summary", "abstract"),
     ("lang", "language"),
+    ("chair", "host"),
+    ("moderator", "host"),
+    ("link", "url"),
+    ("zone", "timezone"),
+    ("tz", "timezone"),
+    ("day", "date"),
+    ("begin", "start"),
+    ("from", "start"),
+    ("to", "end"),
+    ("until", "end"),
 ];
 
 fn suggest_key(key: &str, parent: &KeyPath, allowed: &[&str]) -> String {
@@ -728,6 +755,10 @@ fn suggest_key(key: &str, parent: &KeyPath, allowed: &[&str]) -> String {
     }
 
     if let Some(n) = nearest(key, allowed) {
+        return format!("did you mean `{n}`?");
+    }
+    let lower = key.to_lowercase();
+    if let Some((_, n)) = SYNONYMS.iter().find(|(k, n)| *k == lower && allowed.contains(n)) {
         return format!("did you mean `{n}`?");
     }
     if parent.is_root()
@@ -801,6 +832,17 @@ fn example_for(path: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn other_words_for_a_key_are_answered_where_that_key_is_allowed() {
+        let speaker = KeyPath::root().key("speaker");
+        assert_eq!(suggest_key("foto", &speaker, keys::SPEAKER), "did you mean `photo`?");
+        assert_eq!(suggest_key("Website", &speaker, keys::SPEAKER), "did you mean `homepage`?");
+        assert_eq!(suggest_key("venue", &KeyPath::root(), keys::EVENT), "did you mean `place`?");
+        assert!(suggest_key("colour", &KeyPath::root().key("organizer"), keys::ORGANIZER).contains("`color`"));
+        // Not allowed here: the list of what is.
+        assert!(suggest_key("timezone", &speaker, keys::SPEAKER).starts_with("the keys allowed in `speaker`"));
+    }
 
     #[test]
     fn times_in_the_forms_people_write() {
