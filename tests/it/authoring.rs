@@ -358,6 +358,25 @@ fn watch_scenario(extra: &[&str]) {
     assert_ne!(std::fs::read(&png).unwrap(), second);
 }
 
+/// `watch` of something that cannot be a talk's file says why at once.
+#[test]
+fn watch_refuses_what_it_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.yaml"), dir.path().join("b.yaml"));
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    for (path, why) in [
+        (dir.path().join("missing.yaml"), "no such event file"),
+        (a, "leads back to itself"),
+        (PathBuf::from("/dev/zero"), "a device"),
+        (dir.path().to_path_buf(), "a folder"),
+    ] {
+        let out = talkposter(&["watch", s(&path)]);
+        assert_eq!(out.status.code(), Some(1), "{}", path.display());
+        assert!(stderr(&out).contains(why), "{}: {}", path.display(), stderr(&out));
+    }
+}
+
 #[test]
 fn completions_and_manual_page_cover_every_command() {
     let commands = ["new", "check", "watch", "render", "batch", "templates", "fonts", "schema", "completions", "man"];

@@ -38,10 +38,12 @@ const SETTLE: Duration = Duration::from_millis(50);
 const SETTLE_AFTER_SAVE: Duration = Duration::from_millis(5);
 
 pub fn run(args: WatchArgs) -> Result<ExitCode, Failure> {
-    if !args.event.is_file() {
+    // Something to watch at all: a file (or a link to one) that can be read.
+    if !args.event.exists() && !args.event.is_symlink() {
         let message = format!("{}: no such event file", args.event.display());
         return Err(Diagnostic::new(message).help("create one with `talkposter new FILE.yaml`").into());
     }
+    files::open_regular(&args.event).map_err(|d| d.in_file(&args.event))?;
     let workers = super::posters::workers(&args.output, 1)?;
     let (tx, rx) = mpsc::channel();
     let mut watcher = start_watcher(tx, args.poll)?;
