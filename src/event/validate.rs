@@ -473,29 +473,16 @@ impl Check<'_> {
                 return None;
             }
         };
-        match parse_clock(&s) {
-            Ok((h, m)) => Time::new(h, m, 0, 0).ok(),
-            Err(ClockError::OutOfRange) => {
-                self.error(
-                    path,
-                    format!("`{s}` is not a time of day"),
-                    Some("hours go from 00 to 23 and minutes from 00 to 59".into()),
-                );
-                None
-            }
+        let (message, help) = match parse_clock(&s) {
+            Ok((h, m)) => return Time::new(h, m, 0, 0).ok(),
+            Err(ClockError::OutOfRange) => ("is not a time of day", "hours go from 00 to 23 and minutes from 00 to 59"),
             Err(ClockError::TwelveHour) => {
-                self.error(
-                    path,
-                    format!("`{s}` is not a time of day"),
-                    Some("with am or pm the hour goes from 1 to 12: write 4pm, or 16:00".into()),
-                );
-                None
+                ("is not a time of day", "with am or pm the hour goes from 1 to 12: write 4pm, or 16:00")
             }
-            Err(ClockError::Shape) => {
-                self.error(path, format!("`{s}` is not a time in the form HH:MM"), Some(HELP.into()));
-                None
-            }
-        }
+            Err(ClockError::Shape) => ("is not a time in the form HH:MM", HELP),
+        };
+        self.error(path, format!("`{s}` {message}"), Some(help.into()));
+        None
     }
 
     fn timezone(&mut self, v: &Value, path: &KeyPath) -> Option<String> {
