@@ -77,14 +77,17 @@ pub fn word_count(s: &str) -> usize {
     wide + spaced
 }
 
-/// Splits at blank lines; the lines of a paragraph are joined.
+/// Splits at blank lines. Inside a paragraph, a line break the author
+/// typed is kept (as `\n`: a schedule, an address, `Homepage:` on a line of
+/// its own), unless the paragraph was wrapped by an editor (see
+/// `is_hard_wrapped`): then its lines are joined.
 pub fn paragraphs(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current: Vec<&str> = Vec::new();
     for line in s.lines() {
         if line.trim().is_empty() {
             if !current.is_empty() {
-                out.push(join_lines(&current.join("\n")));
+                out.push(keep_lines(&current));
                 current.clear();
             }
         } else {
@@ -92,20 +95,42 @@ pub fn paragraphs(s: &str) -> Vec<String> {
         }
     }
     if !current.is_empty() {
-        out.push(join_lines(&current.join("\n")));
+        out.push(keep_lines(&current));
     }
     out
 }
 
-/// Joins hard-wrapped lines: with a space between Latin words, with nothing
-/// between CJK characters (a space there would show).
+/// The lines of a paragraph, with their breaks unless it is hard-wrapped.
+pub fn keep_lines(lines: &[&str]) -> String {
+    if is_hard_wrapped(lines) { join_lines(&lines.join("\n")) } else { lines.join("\n") }
+}
+
+/// Whether lines were wrapped by an editor rather than broken by their
+/// author: every line but the last runs to about the same width (70% of the
+/// widest or more), and the widest is what editors wrap at, 50 to 100
+/// columns (a CJK character counts two). A schedule's short lines, or a long
+/// line followed by an address on a line of its own, are the author's.
+pub fn is_hard_wrapped(lines: &[&str]) -> bool {
+    let columns = |l: &str| l.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum::<usize>();
+    let Some((_, rest)) = lines.split_last() else { return false };
+    if rest.is_empty() {
+        return false;
+    }
+    let widest = lines.iter().map(|l| columns(l)).max().unwrap_or(0);
+    (50..=100).contains(&widest) && rest.iter().all(|l| columns(l) * 10 >= widest * 7)
+}
+
+/// Joins hard-wrapped lines: with a space between words, with nothing
+/// between Chinese or Japanese characters (a space there would show).
+/// Korean separates its words with spaces like Latin.
 pub fn join_lines(s: &str) -> String {
+    let unspaced = |c: char| is_wide(c) && !is_hangul(c);
     let mut out = String::with_capacity(s.len());
     for (i, line) in s.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
         if i > 0 {
             let prev = out.chars().last().unwrap_or(' ');
             let next = line.chars().next().unwrap_or(' ');
-            if !(is_wide(prev) || is_wide(next)) {
+            if !(unspaced(prev) || unspaced(next)) {
                 out.push(' ');
             }
         }
@@ -218,9 +243,21 @@ mod tests {
     }
 
     #[test]
-    fn paragraphs_split_at_blank_lines_and_join_lines() {
+    fn paragraphs_split_at_blank_lines_and_keep_typed_breaks() {
         let s = "First line\nsecond line.\n\n  \nNext   paragraph.\n";
-        assert_eq!(paragraphs(s), vec!["First line second line.", "Next   paragraph."]);
+        assert_eq!(paragraphs(s), vec!["First line\nsecond line.", "Next   paragraph."]);
+        let schedule = "09:30 Opening\n09:40 Talk 1: Symmetry and equivariance\n10:30 Coffee";
+        assert_eq!(paragraphs(schedule), vec![schedule]);
+        let bio = "Guoning Chen is an associate professor. His research interests include visualization, computer graphics and geometric modelling.\nHomepage: https://example.edu/~chen/";
+        assert_eq!(paragraphs(bio), vec![bio], "a long line, then an address of its own");
+    }
+
+    #[test]
+    fn text_wrapped_by_an_editor_is_joined() {
+        let wrapped = "Physics-inspired generative models such as diffusion models constitute a\npowerful family of generative models. The advantages of models in this family\ncome from relatively stable training process.";
+        assert_eq!(paragraphs(wrapped), vec![wrapped.replace('\n', " ")]);
+        let chinese = "人类语言加工的神经机制一直是认知科学的核心问题。近年来，多模态大模型在\n语言理解与生成方面取得了显著进展。";
+        assert_eq!(paragraphs(chinese), vec![chinese.replace('\n', "")]);
     }
 
     #[test]
@@ -228,6 +265,7 @@ mod tests {
         assert_eq!(join_lines("他的研究\n方向是生成模型。\nHe works"), "他的研究方向是生成模型。He works");
         assert_eq!(join_lines("diffusion\nmodels"), "diffusion models");
         assert_eq!(join_lines("拡散モデルの\n研究"), "拡散モデルの研究");
+        assert_eq!(join_lines("이재혁\n2pm 발표"), "이재혁 2pm 발표", "Korean words are spaced");
     }
 
     #[test]

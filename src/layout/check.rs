@@ -9,8 +9,12 @@ use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
+use super::collide::{self, CLEARANCE_PT, Collision};
 use crate::diag::Diagnostic;
 use crate::event::positions::KeyPath;
+
+/// Collisions reported at most, per poster: the first few say what to fix.
+const MAX_COLLISIONS: usize = 3;
 
 /// What is wrong with a laid-out poster, said in terms of the event's fields
 /// (`explain` turns each into a message at the line the field is written).
@@ -30,6 +34,9 @@ pub enum Problem {
     UnknownFont { family: String, suggestions: Vec<String> },
     /// The Typst markup of a field (`markup: typst`) does not compile.
     Markup { field: KeyPath, message: String, hints: Vec<String> },
+    /// Elements of the poster that touch or come closer than the layout's
+    /// clearance (a name's descenders on its affiliation, a line on a rule).
+    Collisions(Vec<Collision>),
     /// Anything else, already said in full: an error in a custom template,
     /// a page too large to render.
     Other(Diagnostic),
@@ -63,12 +70,45 @@ pub fn check(doc: &PagedDocument) -> Vec<Problem> {
         problems.push(Problem::MissingGlyphs(missing));
     }
     // Text past the edge is usually overflow already reported; say it only alone.
+    let overflowing = problems.iter().any(|p| matches!(p, Problem::Overflow { .. } | Problem::Pages(_)));
     if let Some(text) = off_page.into_iter().next()
-        && !problems.iter().any(|p| matches!(p, Problem::Overflow { .. } | Problem::Pages(_)))
+        && !overflowing
     {
         problems.push(Problem::OffPage(text));
     }
+    // Collisions matter once everything fits.
+    let unfit = problems.iter().any(|p| matches!(p, Problem::Overflow { .. } | Problem::OffPage(_)));
+    if !unfit
+        && let Some(clearance) = clearance(doc)
+    {
+        let found = collide::collisions(doc, clearance, MAX_COLLISIONS);
+        if !found.is_empty() && std::env::var_os("TP_NOCHECK").is_none() {
+            problems.push(Problem::Collisions(found));
+        }
+    }
     problems
+}
+
+/// The clearance a layout asks for (`#metadata((clearance: 1pt))
+/// <talkposter-clearance>`; `none` turns the check off), else the built-in
+/// layouts' own.
+fn clearance(doc: &PagedDocument) -> Option<f64> {
+    let Some(label) = Label::new(PicoStr::intern("talkposter-clearance")) else {
+        return Some(CLEARANCE_PT);
+    };
+    let found = doc.introspector().query(&Selector::Label(label));
+    let Some(value) = found.iter().find_map(|c| c.to_packed::<MetadataElem>().map(|m| m.value.clone())) else {
+        return Some(CLEARANCE_PT);
+    };
+    let value = match value {
+        Value::Dict(d) => d.get("clearance").ok().cloned().unwrap_or(Value::None),
+        other => other,
+    };
+    match value {
+        Value::Length(l) => Some(l.abs.to_pt().max(0.0)),
+        Value::None => None,
+        _ => Some(CLEARANCE_PT),
+    }
 }
 
 /// The `<talkposter-overflow>` markers the layout's `fit` leaves.

@@ -7,6 +7,7 @@ use crate::event::{Event, Origin, Text, text_fields};
 use crate::text::word_count;
 
 use super::check::Problem;
+use super::collide::{Collision, Element, SolidKind};
 use super::pieces;
 
 /// Every problem as messages, in order.
@@ -52,7 +53,57 @@ fn describe(problem: &Problem, event: &Event, origin: &Origin) -> Vec<Diagnostic
                 "`talkposter fonts` lists every family; fonts in a folder of yours are added with --font-path DIR",
             )]
         }
+        Problem::Collisions(found) => found.iter().map(|c| collision(c, event, origin)).collect(),
         Problem::Other(d) => vec![d.clone()],
+    }
+}
+
+/// One collision, at the field its first text element comes from.
+fn collision(c: &Collision, event: &Event, origin: &Origin) -> Diagnostic {
+    let (a, a_field) = element(&c.a, event);
+    let (b, b_field) = element(&c.b, event);
+    let how = if c.gap < 0.0 {
+        format!("overlap by {} pt", trim_number(-c.gap))
+    } else if c.gap < 0.05 {
+        "touch".to_string()
+    } else {
+        format!("are {} pt apart, where the layout keeps {} pt", trim_number(c.gap), trim_number(c.clearance))
+    };
+    let message = format!("on the poster, {a} and {b} {how}");
+    let first_is_text = a_field.is_some();
+    let d = match (a_field.or(b_field), &c.a) {
+        (Some(field), Element::Text { word, .. }) if first_is_text => origin.error_at_text(&field, word, message),
+        (Some(field), _) => origin.error(&field, message),
+        (None, _) => Diagnostic::new(message).in_file(origin.file()),
+    };
+    d.help(format!("at {} × {} pt from the page's top left corner", trim_number(c.at.x0.round()), trim_number(c.at.y0.round())))
+        .help("the layout could not keep them apart: this is a fault in the layout; please report it with the event file, and try another layout (`--template`) meanwhile")
+}
+
+/// How a user finds an element on the poster, and the field it comes from.
+fn element(e: &Element, event: &Event) -> (String, Option<KeyPath>) {
+    match e {
+        Element::Text { word, line } => {
+            let field = text_fields(event)
+                .into_iter()
+                .find(|(_, t)| pieces(t).iter().any(|p| p.contains(line.trim())))
+                .or_else(|| text_fields(event).into_iter().find(|(_, t)| pieces(t).iter().any(|p| p.contains(word.as_str()))))
+                .map(|(p, _)| p);
+            let said = match &field {
+                Some(p) => format!("`{p}` (“{word}”)"),
+                None => format!("“{word}”"),
+            };
+            (said, field)
+        }
+        Element::Solid { kind } => {
+            let what = match kind {
+                SolidKind::Rule => "a rule",
+                SolidKind::Area => "a band or panel",
+                SolidKind::Icon => "an icon",
+                SolidKind::Picture => "a picture (photo, logo or QR code)",
+            };
+            (what.to_string(), None)
+        }
     }
 }
 

@@ -32,11 +32,16 @@ fn string(s: &str) -> Value {
 /// is what Typst sets the version in: its declared language, unless it is
 /// written in another script (an Arabic name is set as Arabic).
 pub fn versions(t: &Text, main: Lang) -> Value {
+    versions_with(t, main, join_lines)
+}
+
+/// Versions whose lines are made by `lines` (joined, or kept as typed).
+fn versions_with(t: &Text, main: Lang, lines: fn(&str) -> String) -> Value {
     Value::Array(
         t.versions(main)
             .into_iter()
             .map(|(lang, s)| {
-                let text = join_lines(s);
+                let text = lines(s);
                 dict([("lang", string(typst_lang(lang.code(), &text))), ("text", string(&text))])
             })
             .collect::<Array>(),
@@ -217,7 +222,8 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
         ("registration_link", opt(e.registration.as_deref(), string)),
         ("font", opt(e.organizer.as_ref().and_then(|o| o.font.as_deref()), string)),
         ("abstract", opt(e.abstract_.as_ref(), |t| long(t, main))),
-        ("note", opt(e.note.as_ref(), |t| versions(t, main))),
+        // A closing note keeps the line breaks typed in it.
+        ("note", opt(e.note.as_ref(), |t| versions_with(t, main, |s| paragraphs(s).join("\n")))),
         ("series", opt(e.series.as_ref(), |t| versions(t, main))),
         ("organizer", organizer.unwrap_or(Value::None)),
         ("fit_fields", Value::Array(fit_fields)),

@@ -4,6 +4,7 @@
 //! origin is known.
 
 pub mod check;
+pub mod collide;
 pub mod engine;
 pub mod explain;
 pub mod fonts;

@@ -175,6 +175,10 @@ fn markdown_escape(text: String) -> String {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~') {
             out.push('\\');
         }
+        // A line break the author typed: Markdown's hard break.
+        if c == '\n' {
+            out.push('\\');
+        }
         out.push(c);
     }
     out
