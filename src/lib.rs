@@ -21,6 +21,7 @@ pub mod files;
 pub mod incremental;
 pub mod layout;
 pub mod limits;
+pub mod locale;
 pub mod memory;
 pub mod outputs;
 pub mod pipeline;

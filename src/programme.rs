@@ -15,8 +15,9 @@ use typst::utils::PicoStr;
 
 use crate::assets::Picture;
 use crate::diag::Diagnostic;
-use crate::event::words::labels;
-use crate::event::{Event, Lang, Markup, Text, dates};
+use crate::event::{Event, Lang, Markup, Reading, Text};
+use crate::locale::dates;
+use crate::locale::words::labels;
 use crate::export;
 use crate::layout::inputs::{DEFAULT_COLOR, dict, ink_color, on_color, picture, versions};
 use crate::layout::{Layouter, Problem};
@@ -63,6 +64,24 @@ fn languages(talks: &[Event], main: Lang) -> Vec<Lang> {
     out
 }
 
+/// What every talk says alike (their organizer, their series), or none:
+/// without a series file the programme does not borrow one talk's.
+fn shared<'e, T: PartialEq>(talks: &'e [Event], get: impl Fn(&'e Event) -> Option<&'e T>) -> Option<&'e T> {
+    let first = get(talks.first()?)?;
+    talks.iter().all(|e| get(e) == Some(first)).then_some(first)
+}
+
+/// The day of a talk in a list: without the year, unless the talks span
+/// more than one year (then a list in date order would read as shuffled).
+fn day(lang: Lang, date: jiff::civil::Date, years: bool) -> String {
+    if years { dates::day_with_year_in(lang, date) } else { dates::day_in(lang, date) }
+}
+
+/// Whether the talks fall in more than one calendar year.
+fn spans_years(talks: &[Event]) -> bool {
+    talks.windows(2).any(|w| w[0].time.date.year() != w[1].time.date.year())
+}
+
 /// The same words in several languages, as a text.
 fn in_each(langs: &[Lang], word: impl Fn(Lang) -> String) -> Text {
     Text::Localized(langs.iter().map(|l| (*l, word(*l))).collect())
@@ -72,10 +91,12 @@ fn in_each(langs: &[Lang], word: impl Fn(Lang) -> String) -> Text {
 pub fn inputs(job: &ProgrammeJob) -> Dict {
     let talks = &job.talks;
     let main = main_language(talks);
+    let reading = Reading::plain(main);
     let langs = languages(talks, main);
-    let organizer = talks.iter().find_map(|e| e.organizer.as_ref());
+    let organizer = shared(talks, |e| e.organizer.as_ref());
     let color = organizer.and_then(|o| o.color.clone()).unwrap_or_else(|| DEFAULT_COLOR.to_string());
-    let series = talks.iter().find_map(|e| e.series.as_ref());
+    let series = shared(talks, |e| e.series.as_ref());
+    let years = spans_years(talks);
     let heading = in_each(&langs, |l| labels(l).programme.to_string());
     let term = match (talks.first(), talks.last()) {
         (Some(a), Some(b)) => Some(in_each(&langs, |l| dates::date_range_in(l, a.time.date, b.time.date))),
@@ -89,18 +110,18 @@ pub fn inputs(job: &ProgrammeJob) -> Dict {
                 .iter()
                 .map(|s| {
                     dict([
-                        ("name", versions(&s.name, main)),
-                        ("affiliation", s.affiliation.as_ref().map_or(Value::None, |a| versions(a, main))),
+                        ("name", versions(&s.name, reading)),
+                        ("affiliation", s.affiliation.as_ref().map_or(Value::None, |a| versions(a, reading))),
                     ])
                 })
                 .collect();
             dict([
                 ("date", e.time.date.to_string().into_value()),
-                ("day", versions(&in_each(&langs, |l| dates::day_in(l, e.time.date)), main)),
-                ("time", dates::time_range(e.time.start, e.time.end).into_value()),
-                ("title", versions(&e.title, main)),
+                ("day", versions(&in_each(&langs, |l| day(l, e.time.date, years)), reading)),
+                ("time", dates::time_range_in(main, e.time.start, e.time.end).into_value()),
+                ("title", versions(&e.title, reading)),
                 ("speakers", Value::Array(speakers)),
-                ("place", e.place.as_ref().map_or(Value::None, |p| versions(p, main))),
+                ("place", e.place.as_ref().map_or(Value::None, |p| versions(p, reading))),
                 ("markup", if e.markup == Markup::Typst { "typst" } else { "plain" }.into_value()),
             ])
         })
@@ -108,7 +129,7 @@ pub fn inputs(job: &ProgrammeJob) -> Dict {
     let title = series.map_or_else(|| labels(main).programme.to_string(), |s| join_lines(s.pick(main)));
     let org = organizer.map_or(Value::None, |o| {
         dict([
-            ("name", versions(&o.name, main)),
+            ("name", versions(&o.name, reading)),
             ("logo", job.logo.as_deref().map_or(Value::None, picture)),
             ("url", o.url.as_deref().map_or(Value::None, |u| u.into_value())),
         ])
@@ -121,10 +142,10 @@ pub fn inputs(job: &ProgrammeJob) -> Dict {
         ("ink_color", ink_color(&color).into_value()),
         ("font", organizer.and_then(|o| o.font.as_deref()).map_or(Value::None, |f| f.into_value())),
         ("organizer", org),
-        ("kind", versions(&heading, main)),
-        ("heading", versions(&heading, main)),
-        ("series", series.map_or(Value::None, |s| versions(s, main))),
-        ("term", term.map_or(Value::Array(Array::new()), |t| versions(&t, main))),
+        ("kind", versions(&heading, reading)),
+        ("heading", versions(&heading, reading)),
+        ("series", series.map_or(Value::None, |s| versions(s, reading))),
+        ("term", term.map_or(Value::Array(Array::new()), |t| versions(&t, reading))),
         ("meta", dict([("title", title.into_value())])),
         ("talks", Value::Array(rows)),
     ];
@@ -178,7 +199,8 @@ pub fn produce(job: &ProgrammeJob, layouter: &Layouter) -> Result<Programme, Vec
 pub fn describe(job: &ProgrammeJob) -> String {
     let main = main_language(&job.talks);
     let l = labels(main);
-    let series = job.talks.iter().find_map(|e| e.series.as_ref()).map(|s| join_lines(s.pick(main)));
+    let years = spans_years(&job.talks);
+    let series = shared(&job.talks, |e| e.series.as_ref()).map(|s| join_lines(s.pick(main)));
     let mut sentences = vec![match series {
         Some(s) => format!("{}{}{s}", l.programme, l.colon),
         None => l.programme.to_string(),
@@ -187,8 +209,8 @@ pub fn describe(job: &ProgrammeJob) -> String {
         let names: Vec<&str> = e.speakers.iter().map(|s| s.name.pick(main)).collect();
         sentences.push(format!(
             "{} {}{}{}{}{}{}{}",
-            dates::day_in(main, e.time.date),
-            dates::hhmm(e.time.start),
+            day(main, e.time.date, years),
+            dates::time_range_in(main, e.time.start, None),
             l.colon,
             l.quote_open,
             join_lines(e.title.pick(main)),

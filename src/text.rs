@@ -4,6 +4,8 @@
 
 use unicode_script::{Script, UnicodeScript};
 
+use crate::event::{Lang, Writing};
+
 /// A Chinese character (also used in Japanese and Korean): Unicode's Han
 /// script, which includes 〇, 々 and every extension block.
 pub fn is_han(c: char) -> bool {
@@ -20,11 +22,8 @@ pub fn is_hangul(c: char) -> bool {
     c.script() == Script::Hangul
 }
 
-/// The language Typst should set `s` in (its shaping, line breaking and
-/// direction): the language it was declared in, unless it is mostly in a
-/// script of another language (an Arabic name in an English poster is set
-/// as Arabic). `declared` is a language code (`en`, `zh`, `ja`, `ko`).
-pub fn typst_lang(declared: &'static str, s: &str) -> &'static str {
+/// The script most of the letters of `s` are in (none when it has none).
+fn dominant_script(s: &str) -> Option<Script> {
     let mut counts: Vec<(Script, usize)> = Vec::new();
     for c in s.chars() {
         let script = c.script();
@@ -36,9 +35,49 @@ pub fn typst_lang(declared: &'static str, s: &str) -> &'static str {
             None => counts.push((script, 1)),
         }
     }
-    let Some((dominant, _)) = counts.into_iter().max_by_key(|(_, n)| *n) else { return declared };
+    counts.into_iter().max_by_key(|(_, n)| *n).map(|(script, _)| script)
+}
+
+/// The writing system most of the letters of `s` are in, among those of
+/// the poster languages.
+pub fn writing_of(s: &str) -> Option<Writing> {
+    Some(match dominant_script(s)? {
+        Script::Latin => Writing::Latin,
+        Script::Cyrillic => Writing::Cyrillic,
+        Script::Han => Writing::Han,
+        Script::Hiragana | Script::Katakana => Writing::Kana,
+        Script::Hangul => Writing::Hangul,
+        Script::Arabic => Writing::Arabic,
+        Script::Hebrew => Writing::Hebrew,
+        Script::Devanagari => Writing::Devanagari,
+        Script::Bengali => Writing::Bengali,
+        Script::Thai => Writing::Thai,
+        _ => return None,
+    })
+}
+
+/// Whether Chinese text is in traditional characters: more of its
+/// characters (and words) would change if made simplified than if made
+/// traditional (OpenCC's tables, through zhconv).
+pub fn is_traditional(s: &str) -> bool {
+    let confidence = zhconv::is_hans_confidence(s);
+    !confidence.is_nan() && confidence < 0.5
+}
+
+/// The language Typst should set `s` in (its shaping, line breaking,
+/// hyphenation and direction): the language it was declared in, unless it
+/// is mostly in a script of another language (an Arabic name in an English
+/// poster is set as Arabic). A Typst code: `en`, `zh-tw`, `ta`.
+pub fn typst_lang(declared: Lang, s: &str) -> &'static str {
+    let Some(dominant) = dominant_script(s) else { return declared.typst() };
+    if writing_of(s) == Some(declared.writing()) || (dominant == Script::Han && declared == Lang::Ja) {
+        return declared.typst();
+    }
     match dominant {
-        Script::Arabic => "ar",
+        Script::Arabic => match declared {
+            Lang::Fa | Lang::Ur => declared.typst(),
+            _ => "ar",
+        },
         Script::Hebrew => "he",
         Script::Devanagari => "hi",
         Script::Bengali => "bn",
@@ -59,7 +98,10 @@ pub fn typst_lang(declared: &'static str, s: &str) -> &'static str {
         Script::Myanmar => "my",
         Script::Greek => "el",
         Script::Cyrillic => "ru",
-        _ => declared,
+        Script::Latin => "en",
+        Script::Hangul => "ko",
+        Script::Hiragana | Script::Katakana => "ja",
+        _ => declared.typst(),
     }
 }
 
@@ -75,6 +117,34 @@ pub fn word_count(s: &str) -> usize {
     let wide = s.chars().filter(|c| single(*c)).count();
     let spaced = s.split(|c: char| c.is_whitespace() || single(c)).filter(|w| !w.is_empty()).count();
     wide + spaced
+}
+
+/// The start of `s` holding its first `n` words (counted as `word_count`
+/// counts them).
+pub fn first_words(s: &str, n: usize) -> &str {
+    let single = |c: char| is_han(c) || is_kana(c);
+    let mut words = 0;
+    let mut in_word = false;
+    for (i, c) in s.char_indices() {
+        let starts = if single(c) {
+            in_word = false;
+            true
+        } else if c.is_whitespace() {
+            in_word = false;
+            false
+        } else {
+            let starts = !in_word;
+            in_word = true;
+            starts
+        };
+        if starts {
+            if words == n {
+                return s[..i].trim_end();
+            }
+            words += 1;
+        }
+    }
+    s
 }
 
 /// Splits at blank lines. Inside a paragraph, a line break the author
@@ -226,20 +296,45 @@ mod tests {
 
     #[test]
     fn text_in_another_script_is_set_in_its_language() {
-        assert_eq!(typst_lang("en", "Dr. Yilun Xu"), "en");
-        assert_eq!(typst_lang("en", "مرحبا بالعالم"), "ar");
-        assert_eq!(typst_lang("en", "डॉ. अनन्या शर्मा (IIT)"), "hi");
-        assert_eq!(typst_lang("en", "Prof. शर्मा (IIT Delhi)"), "en", "mostly Latin");
-        assert_eq!(typst_lang("zh", "静园五院204室"), "zh");
-        assert_eq!(typst_lang("ja", "早稲田大学"), "ja");
-        assert_eq!(typst_lang("en", "שלום"), "he");
-        assert_eq!(typst_lang("en", "2024 · 16:00"), "en");
+        assert_eq!(typst_lang(Lang::En, "Dr. Yilun Xu"), "en");
+        assert_eq!(typst_lang(Lang::En, "مرحبا بالعالم"), "ar");
+        assert_eq!(typst_lang(Lang::Fa, "دانشگاه تهران"), "fa");
+        assert_eq!(typst_lang(Lang::En, "डॉ. अनन्या शर्मा (IIT)"), "hi");
+        assert_eq!(typst_lang(Lang::En, "Prof. शर्मा (IIT Delhi)"), "en", "mostly Latin");
+        assert_eq!(typst_lang(Lang::Zh, "静园五院204室"), "zh");
+        assert_eq!(typst_lang(Lang::ZhHant, "國立臺灣大學"), "zh-tw");
+        assert_eq!(typst_lang(Lang::Ja, "早稲田大学"), "ja");
+        assert_eq!(typst_lang(Lang::En, "שלום"), "he");
+        assert_eq!(typst_lang(Lang::En, "2024 · 16:00"), "en");
+        assert_eq!(typst_lang(Lang::De, "Universität Duisburg-Essen"), "de");
+        assert_eq!(typst_lang(Lang::De, "Москва"), "ru");
+    }
+
+    #[test]
+    fn traditional_chinese_is_told_from_simplified() {
+        assert!(is_traditional("臺灣語言學的新視野：從語料庫到認知科學"));
+        assert!(!is_traditional("基于多模态大模型的人脑语言加工机制研究"));
+        assert!(!is_traditional("静园五院204室"));
+        assert!(!is_traditional("2024"), "no Chinese at all");
     }
 
     #[test]
     fn words_count_han_characters_singly() {
         assert_eq!(word_count("diffusion models are great"), 4);
         assert_eq!(word_count("扩散模型 is fun"), 6);
+    }
+
+    #[test]
+    fn the_first_words_as_counted() {
+        assert_eq!(first_words("diffusion models are great", 2), "diffusion models");
+        assert_eq!(first_words("扩散模型 is fun", 5), "扩散模型 is");
+        assert_eq!(first_words("one\n\ntwo three", 2), "one\n\ntwo");
+        assert_eq!(first_words("short", 9), "short");
+        for s in ["diffusion models are great", "扩散模型 is fun", "a  b\nc"] {
+            for n in 0..=word_count(s) {
+                assert_eq!(word_count(first_words(s, n)), n, "{s:?} {n}");
+            }
+        }
     }
 
     #[test]

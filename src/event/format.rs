@@ -75,12 +75,44 @@ pub enum TextValue {
 pub struct PerLanguage {
     /// English.
     pub en: Option<Scalar>,
-    /// Chinese.
+    /// Chinese (simplified characters).
     pub zh: Option<Scalar>,
+    /// Chinese (traditional characters, Taiwan).
+    #[serde(rename = "zh-Hant")]
+    pub zh_hant: Option<Scalar>,
+    /// Chinese (traditional characters, Hong Kong).
+    #[serde(rename = "zh-HK")]
+    pub zh_hk: Option<Scalar>,
     /// Japanese.
     pub ja: Option<Scalar>,
     /// Korean.
     pub ko: Option<Scalar>,
+    /// German.
+    pub de: Option<Scalar>,
+    /// French.
+    pub fr: Option<Scalar>,
+    /// Spanish.
+    pub es: Option<Scalar>,
+    /// Italian.
+    pub it: Option<Scalar>,
+    /// Portuguese.
+    pub pt: Option<Scalar>,
+    /// Russian.
+    pub ru: Option<Scalar>,
+    /// Arabic.
+    pub ar: Option<Scalar>,
+    /// Hebrew.
+    pub he: Option<Scalar>,
+    /// Persian.
+    pub fa: Option<Scalar>,
+    /// Urdu.
+    pub ur: Option<Scalar>,
+    /// Hindi.
+    pub hi: Option<Scalar>,
+    /// Bengali.
+    pub bn: Option<Scalar>,
+    /// Thai.
+    pub th: Option<Scalar>,
 }
 
 /// One, or a list of at least one.
@@ -187,13 +219,53 @@ pub struct Organizer {
     pub font: Option<String>,
 }
 
+/// A poster language (BCP 47); `zh-TW` and `zh-CN` are taken too.
 #[derive(JsonSchema)]
-#[serde(rename_all = "lowercase")]
 pub enum LanguageCode {
+    #[serde(rename = "en")]
     En,
+    #[serde(rename = "zh")]
     Zh,
+    #[serde(rename = "zh-Hans")]
+    ZhHans,
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "zh-Hant")]
+    ZhHant,
+    #[serde(rename = "zh-TW")]
+    ZhTw,
+    #[serde(rename = "zh-HK")]
+    ZhHk,
+    #[serde(rename = "ja")]
     Ja,
+    #[serde(rename = "ko")]
     Ko,
+    #[serde(rename = "de")]
+    De,
+    #[serde(rename = "fr")]
+    Fr,
+    #[serde(rename = "es")]
+    Es,
+    #[serde(rename = "it")]
+    It,
+    #[serde(rename = "pt")]
+    Pt,
+    #[serde(rename = "ru")]
+    Ru,
+    #[serde(rename = "ar")]
+    Ar,
+    #[serde(rename = "he")]
+    He,
+    #[serde(rename = "fa")]
+    Fa,
+    #[serde(rename = "ur")]
+    Ur,
+    #[serde(rename = "hi")]
+    Hi,
+    #[serde(rename = "bn")]
+    Bn,
+    #[serde(rename = "th")]
+    Th,
 }
 
 #[derive(JsonSchema)]

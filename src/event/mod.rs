@@ -1,14 +1,12 @@
 //! Reading an event file: read and parse once (with positions), then
 //! validate into a typed model.
 
-pub mod dates;
 pub mod format;
 pub mod model;
 pub mod origin;
 pub mod positions;
 pub mod source;
 pub mod validate;
-pub mod words;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -16,42 +16,213 @@ use crate::text::{is_han, is_hangul, is_kana};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Lang {
     En,
+    /// Chinese in simplified characters.
     Zh,
+    /// Chinese in traditional characters, with Taiwan's glyph forms.
+    ZhHant,
+    /// Chinese in traditional characters, with Hong Kong's glyph forms.
+    ZhHk,
     Ja,
     Ko,
+    De,
+    Fr,
+    Es,
+    It,
+    Pt,
+    Ru,
+    Ar,
+    He,
+    Fa,
+    Ur,
+    Hi,
+    Bn,
+    Th,
+}
+
+/// The writing systems the languages are in, for telling which language a
+/// string written once is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writing {
+    Latin,
+    Cyrillic,
+    Han,
+    Kana,
+    Hangul,
+    Arabic,
+    Hebrew,
+    Devanagari,
+    Bengali,
+    Thai,
 }
 
 impl Lang {
     /// Every language, in the order a text's versions are shown after the
     /// poster's own.
-    pub const ALL: [Lang; 4] = [Lang::En, Lang::Zh, Lang::Ja, Lang::Ko];
+    pub const ALL: [Lang; 19] = [
+        Lang::En,
+        Lang::Zh,
+        Lang::ZhHant,
+        Lang::ZhHk,
+        Lang::Ja,
+        Lang::Ko,
+        Lang::De,
+        Lang::Fr,
+        Lang::Es,
+        Lang::It,
+        Lang::Pt,
+        Lang::Ru,
+        Lang::Ar,
+        Lang::He,
+        Lang::Fa,
+        Lang::Ur,
+        Lang::Hi,
+        Lang::Bn,
+        Lang::Th,
+    ];
 
+    /// The code written in event files (BCP 47).
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Zh => "zh",
+            Lang::ZhHant => "zh-Hant",
+            Lang::ZhHk => "zh-HK",
             Lang::Ja => "ja",
             Lang::Ko => "ko",
+            Lang::De => "de",
+            Lang::Fr => "fr",
+            Lang::Es => "es",
+            Lang::It => "it",
+            Lang::Pt => "pt",
+            Lang::Ru => "ru",
+            Lang::Ar => "ar",
+            Lang::He => "he",
+            Lang::Fa => "fa",
+            Lang::Ur => "ur",
+            Lang::Hi => "hi",
+            Lang::Bn => "bn",
+            Lang::Th => "th",
+        }
+    }
+
+    /// The codes accepted for the language besides `code()`, in any case:
+    /// `zh-TW` for `zh-Hant`, `zh-CN` for `zh`.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Lang::Zh => &["zh-hans", "zh-cn", "zh-sg"],
+            Lang::ZhHant => &["zh-tw", "zh-hant-tw"],
+            Lang::ZhHk => &["zh-hant-hk", "zh-mo"],
+            _ => &[],
         }
     }
 
     pub fn from_code(code: &str) -> Option<Lang> {
-        Lang::ALL.into_iter().find(|l| l.code() == code)
+        let code = code.trim().replace('_', "-").to_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code().to_lowercase() == code || l.aliases().contains(&code.as_str()))
+    }
+
+    /// Every code `from_code` takes, for messages and the schema.
+    pub fn all_codes() -> Vec<&'static str> {
+        Lang::ALL.into_iter().map(Lang::code).collect()
+    }
+
+    /// The code Typst sets text in: a language, and for Chinese a region
+    /// (`zh-tw`), which chooses the glyph forms and the punctuation.
+    pub fn typst(self) -> &'static str {
+        match self {
+            Lang::ZhHant => "zh-tw",
+            Lang::ZhHk => "zh-hk",
+            other => other.code(),
+        }
+    }
+
+    pub fn writing(self) -> Writing {
+        match self {
+            Lang::En | Lang::De | Lang::Fr | Lang::Es | Lang::It | Lang::Pt => Writing::Latin,
+            Lang::Ru => Writing::Cyrillic,
+            Lang::Zh | Lang::ZhHant | Lang::ZhHk => Writing::Han,
+            Lang::Ja => Writing::Kana,
+            Lang::Ko => Writing::Hangul,
+            Lang::Ar | Lang::Fa | Lang::Ur => Writing::Arabic,
+            Lang::He => Writing::Hebrew,
+            Lang::Hi => Writing::Devanagari,
+            Lang::Bn => Writing::Bengali,
+            Lang::Th => Writing::Thai,
+        }
+    }
+
+    /// Written right to left.
+    pub fn is_rtl(self) -> bool {
+        matches!(self.writing(), Writing::Arabic | Writing::Hebrew)
+    }
+
+    /// Chinese in any of its forms.
+    pub fn is_chinese(self) -> bool {
+        self.writing() == Writing::Han
     }
 
     /// The language a text written once is in, as far as setting it goes:
-    /// Japanese if it has kana, Korean if it has Hangul, Chinese if it has
-    /// Han characters (and neither), else English.
-    pub fn detect(s: &str) -> Lang {
+    /// the poster's own language when it is in the poster's script (a
+    /// German string in a German poster), else the language of its script
+    /// (kana: Japanese; Hangul: Korean; Han: the event's Chinese or Japanese,
+    /// see `Reading`; Arabic script: Arabic; Latin: English).
+    pub fn detect(s: &str, reading: Reading) -> Lang {
+        let main = reading.main;
         if s.chars().any(is_kana) {
-            Lang::Ja
-        } else if s.chars().any(is_hangul) {
-            Lang::Ko
-        } else if s.chars().any(is_han) {
-            Lang::Zh
-        } else {
-            Lang::En
+            return Lang::Ja;
         }
+        if s.chars().any(is_hangul) {
+            return Lang::Ko;
+        }
+        if s.chars().any(is_han) {
+            return reading.han;
+        }
+        let Some(writing) = crate::text::writing_of(s) else { return main };
+        if main.writing() == writing {
+            return main;
+        }
+        match writing {
+            Writing::Cyrillic => Lang::Ru,
+            Writing::Arabic => Lang::Ar,
+            Writing::Hebrew => Lang::He,
+            Writing::Devanagari => Lang::Hi,
+            Writing::Bengali => Lang::Bn,
+            Writing::Thai => Lang::Th,
+            _ => Lang::En,
+        }
+    }
+}
+
+/// How an event's texts are read: its own language, and the language its
+/// Han characters are set in. Han text alone cannot say whether it is
+/// Chinese or Japanese, simplified or traditional: an event with kana
+/// anywhere (or `language: ja`) is Japanese; one whose Chinese is in
+/// traditional characters (or `language: zh-Hant`) is set in Taiwan's or
+/// Hong Kong's forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    pub main: Lang,
+    pub han: Lang,
+}
+
+impl Reading {
+    pub fn of(e: &Event) -> Reading {
+        let main = e.language;
+        let strings = || text_fields(e).into_iter().flat_map(|(_, t)| t.strings());
+        let han = match main {
+            Lang::Ja | Lang::ZhHant | Lang::ZhHk | Lang::Zh => main,
+            _ if strings().any(|s| s.chars().any(is_kana)) => Lang::Ja,
+            _ => {
+                let chinese: String = strings().filter(|s| s.chars().any(is_han)).collect::<Vec<_>>().join("\n");
+                if crate::text::is_traditional(&chinese) { Lang::ZhHant } else { Lang::Zh }
+            }
+        };
+        Reading { main, han }
+    }
+
+    /// Texts read as written in `main` alone (no event around them).
+    pub fn plain(main: Lang) -> Reading {
+        Reading { main, han: if main.is_chinese() || main == Lang::Ja { main } else { Lang::Zh } }
     }
 }
 
@@ -65,10 +236,11 @@ pub enum Text {
 
 impl Text {
     /// Each version with its language, the poster's main language first.
-    pub fn versions(&self, main: Lang) -> Vec<(Lang, &str)> {
+    pub fn versions(&self, reading: Reading) -> Vec<(Lang, &str)> {
         match self {
-            Text::Same(s) => vec![(Lang::detect(s), s.as_str())],
+            Text::Same(s) => vec![(Lang::detect(s, reading), s.as_str())],
             Text::Localized(all) => {
+                let main = reading.main;
                 let mut v: Vec<(Lang, &str)> = all.iter().map(|(l, s)| (*l, s.as_str())).collect();
                 v.sort_by_key(|(l, _)| (*l != main, *l));
                 v
@@ -78,8 +250,12 @@ impl Text {
 
     /// The version in `lang` if there is one, else the first.
     pub fn pick(&self, lang: Lang) -> &str {
-        let versions = self.versions(lang);
-        versions.first().map(|(_, s)| *s).unwrap_or("")
+        match self {
+            Text::Same(s) => s,
+            Text::Localized(all) => {
+                all.iter().find(|(l, _)| *l == lang).or(all.first()).map(|(_, s)| s.as_str()).unwrap_or("")
+            }
+        }
     }
 
     /// Every string, in order.
@@ -135,7 +311,7 @@ pub struct Online {
     pub platform: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Organizer {
     pub name: Text,
     pub logo: Option<PathBuf>,

@@ -7,7 +7,7 @@ use std::path::Path;
 use jiff::civil::{Date, Time};
 use serde_yaml::Value;
 
-use super::dates::days_in_month;
+use crate::locale::dates::days_in_month;
 use super::model::*;
 use super::origin::Origin;
 use super::positions::KeyPath;
@@ -41,7 +41,12 @@ pub mod keys {
     pub const TIME: &[&str] = &["date", "start", "end", "timezone"];
     pub const ONLINE: &[&str] = &["url", "meeting_id", "passcode", "platform"];
     pub const ORGANIZER: &[&str] = &["name", "logo", "url", "color", "font"];
-    pub const LANG: &[&str] = &["en", "zh", "ja", "ko"];
+    /// The poster languages' codes (`Lang::code`), also the keys of a text
+    /// written per language.
+    pub const LANG: &[&str] = &[
+        "en", "zh", "zh-Hant", "zh-HK", "ja", "ko", "de", "fr", "es", "it", "pt", "ru", "ar", "he", "fa", "ur", "hi", "bn",
+        "th",
+    ];
 }
 use keys::{
     EVENT as TOP_KEYS, LANG as LANG_KEYS, ONLINE as ONLINE_KEYS, ORGANIZER as ORGANIZER_KEYS, SPEAKER as SPEAKER_KEYS,
@@ -142,9 +147,7 @@ impl Check<'_> {
         let abstract_ = self.optional(&f, "abstract", |c, v, p| c.text(v, p));
         let note = self.optional(&f, "note", |c, v, p| c.text(v, p));
         let series = self.optional(&f, "series", |c, v, p| c.text(v, p));
-        let language = self
-            .optional(&f, "language", |c, v, p| c.choice(v, p, LANG_KEYS).and_then(|s| Lang::from_code(&s)))
-            .unwrap_or(Lang::En);
+        let language = self.optional(&f, "language", |c, v, p| c.language(v, p)).unwrap_or(Lang::En);
         let markup = self
             .optional(&f, "markup", |c, v, p| {
                 c.choice(v, p, &["plain", "typst"]).map(|s| if s == "typst" { Markup::Typst } else { Markup::Plain })
@@ -321,6 +324,21 @@ impl Check<'_> {
         None
     }
 
+    /// A poster language: its code, or another name for it (`zh-TW`).
+    fn language(&mut self, v: &Value, path: &KeyPath) -> Option<Lang> {
+        let s = self.string(v, path)?;
+        if let Some(lang) = Lang::from_code(&s) {
+            return Some(lang);
+        }
+        let primary = s.split(['-', '_']).next().unwrap_or("").to_lowercase();
+        let help = match Lang::ALL.into_iter().filter(|l| l.code().starts_with(&primary) && !primary.is_empty()).map(Lang::code).collect::<Vec<_>>() {
+            close if !close.is_empty() => format!("did you mean {}?", close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" or ")),
+            _ => format!("use one of: {}", LANG_KEYS.join(", ")),
+        };
+        self.error(path, format!("`{s}` is not a language talkposter knows"), Some(help));
+        None
+    }
+
     /// One value or a list of them (several speakers, several hosts).
     fn one_or_many<T>(
         &mut self,
@@ -404,7 +422,7 @@ impl Check<'_> {
         {
             self.error(
                 &path.key("end"),
-                format!("the talk ends ({}) before it starts ({})", super::dates::hhmm(e), super::dates::hhmm(s)),
+                format!("the talk ends ({}) before it starts ({})", crate::locale::dates::hhmm(e), crate::locale::dates::hhmm(s)),
                 Some("`end` must be later than `start` on the same day, in 24-hour time (2 pm is 14:00)".into()),
             );
             return None;

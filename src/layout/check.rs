@@ -24,7 +24,10 @@ pub enum Problem {
     Pages(usize),
     /// `fields` do not fit their box even at the smallest size the layout
     /// allows (`min_pt`); the content needs `need` times the room there is.
-    Overflow { fields: Vec<String>, need: f64, min_pt: Option<f64> },
+    /// `cut` is how many of their words must go for the poster to fit, as
+    /// measured by laying it out again with fewer (none when even without
+    /// them it would not fit).
+    Overflow { fields: Vec<String>, need: f64, min_pt: Option<f64>, cut: Option<usize> },
     /// Characters no bundled or available font can draw.
     MissingGlyphs(Vec<char>),
     /// Text drawn (partly) outside the page: `text` is its start.
@@ -134,7 +137,7 @@ fn overflow_reports(doc: &PagedDocument) -> Vec<Problem> {
             };
             let need = d.get("need").ok().and_then(number).unwrap_or(1.0);
             let min_pt = d.get("min").ok().and_then(number);
-            Some(Problem::Overflow { fields, need, min_pt })
+            Some(Problem::Overflow { fields, need, min_pt, cut: None })
         })
         .collect()
 }

@@ -22,7 +22,7 @@ fn find_field<'e>(event: &'e Event, field: &str) -> Option<(KeyPath, &'e Text)> 
 
 fn describe(problem: &Problem, event: &Event, origin: &Origin) -> Vec<Diagnostic> {
     match problem {
-        Problem::Overflow { fields, need, min_pt } => vec![overflow(fields, *need, *min_pt, event, origin)],
+        Problem::Overflow { fields, need, min_pt, cut } => vec![overflow(fields, *need, *min_pt, *cut, event, origin)],
         Problem::Pages(n) => vec![
             origin
                 .error(&KeyPath::root(), format!("the poster would need {n} pages; it must fit on one"))
@@ -107,18 +107,39 @@ fn element(e: &Element, event: &Event) -> (String, Option<KeyPath>) {
     }
 }
 
-fn overflow(fields: &[String], need: f64, min_pt: Option<f64>, event: &Event, origin: &Origin) -> Diagnostic {
+fn overflow(
+    fields: &[String],
+    need: f64,
+    min_pt: Option<f64>,
+    cut: Option<usize>,
+    event: &Event,
+    origin: &Origin,
+) -> Diagnostic {
     let words: usize =
-        fields.iter().filter_map(|f| find_field(event, f)).flat_map(|(_, t)| pieces(t)).map(|p| word_count(&p)).sum();
-    let cut = ((words as f64) * (1.0 - 1.0 / need.max(1.0))).ceil() as usize;
-    let cut = cut.div_ceil(10).max(1) * 10;
+        fields.iter().filter_map(|f| find_field(event, f)).flat_map(|(_, t)| t.strings()).map(word_count).sum();
     let names = fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and ");
     let first = fields.first().and_then(|f| find_field(event, f)).map(|(p, _)| p).unwrap_or_default();
     let verb = if fields.len() > 1 { "are" } else { "is" };
     let even = min_pt.map(|pt| format!(", even in {} pt type", trim_number(pt))).unwrap_or_default();
-    origin
-        .error(&first, format!("{names} {verb} too long to fit the poster{even}"))
-        .help(format!("cut about {cut} words (of {words}) from {names}"))
+    let d = origin.error(&first, format!("{names} {verb} too long to fit the poster{even}"));
+    match cut {
+        // Measured: with this many fewer words the poster was laid out and fit.
+        Some(cut) => {
+            let spread = if fields.len() > 1 { ", in proportion to their lengths" } else { "" };
+            let plural = |n: usize| if n == 1 { "word" } else { "words" };
+            d.help(format!(
+                "cut {cut} {} (of {words}) from {names}{spread}: with {} {} it fits",
+                plural(cut),
+                words - cut,
+                plural(words - cut)
+            ))
+        }
+        None => {
+            let needed = ((need - 1.0).max(0.0) * 100.0).round();
+            let more = if needed > 0.0 { format!(" (the poster needs {needed}% more room)") } else { String::new() };
+            d.help(format!("the poster does not fit even without {names}{more}: shorten the other texts or the list of speakers, or try another layout (`--template`)"))
+        }
+    }
 }
 
 /// `8.0` → `8`, `8.5` → `8.5`.

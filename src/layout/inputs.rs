@@ -4,9 +4,9 @@
 use typst::foundations::{Array, Bytes, Dict, IntoValue, Str, Value};
 
 use crate::assets::{Assets, Picture, Qr};
-use crate::event::dates;
-use crate::event::words::{date_languages, labels, registration_text};
-use crate::event::{Event, Lang, Markup, Text};
+use crate::locale::dates;
+use crate::locale::words::{date_languages, labels, registration_text};
+use crate::event::{Event, Lang, Markup, Reading, Text};
 use crate::text::{initials, join_lines, paragraphs, typst_lang};
 
 /// Version of the data layout templates receive, for custom templates.
@@ -31,34 +31,45 @@ fn string(s: &str) -> Value {
 /// A text as its versions `(lang:, text:)`, the main language first. `lang`
 /// is what Typst sets the version in: its declared language, unless it is
 /// written in another script (an Arabic name is set as Arabic).
-pub fn versions(t: &Text, main: Lang) -> Value {
-    versions_with(t, main, join_lines)
+pub fn versions(t: &Text, reading: Reading) -> Value {
+    versions_with(t, reading, join_lines)
 }
 
 /// Versions whose lines are made by `lines` (joined, or kept as typed).
-fn versions_with(t: &Text, main: Lang, lines: fn(&str) -> String) -> Value {
+fn versions_with(t: &Text, reading: Reading, lines: fn(&str) -> String) -> Value {
     Value::Array(
-        t.versions(main)
+        t.versions(reading)
             .into_iter()
             .map(|(lang, s)| {
                 let text = lines(s);
-                dict([("lang", string(typst_lang(lang.code(), &text))), ("text", string(&text))])
+                let (lang, region) = split_tag(typst_lang(lang, &text));
+                dict([("lang", string(lang)), ("region", opt(region, string)), ("text", string(&text))])
             })
             .collect::<Array>(),
     )
 }
 
 /// Long text as versions `(lang:, paragraphs:)`, split at blank lines.
-fn long(t: &Text, main: Lang) -> Value {
+fn long(t: &Text, reading: Reading) -> Value {
     Value::Array(
-        t.versions(main)
+        t.versions(reading)
             .into_iter()
             .map(|(lang, s)| {
                 let paras: Array = paragraphs(s).iter().map(|p| string(p)).collect();
-                dict([("lang", string(typst_lang(lang.code(), s))), ("paragraphs", Value::Array(paras))])
+                let (lang, region) = split_tag(typst_lang(lang, s));
+                dict([("lang", string(lang)), ("region", opt(region, string)), ("paragraphs", Value::Array(paras))])
             })
             .collect::<Array>(),
     )
+}
+
+/// A Typst language tag (`zh-tw`) as its language and region, as Typst's
+/// `text(lang:, region:)` take them.
+fn split_tag(tag: &str) -> (&str, Option<&str>) {
+    match tag.split_once('-') {
+        Some((lang, region)) => (lang, Some(region)),
+        None => (tag, None),
+    }
 }
 
 fn rgb(hex: &str) -> [f64; 3] {
@@ -125,6 +136,7 @@ pub fn flexible_fields(e: &Event) -> Vec<String> {
 /// The whole event, ready for `sys.inputs`.
 pub fn build(e: &Event, assets: &Assets) -> Dict {
     let main = e.language;
+    let reading = Reading::of(e);
     let l = labels(main);
     let color = e.organizer.as_ref().and_then(|o| o.color.clone()).unwrap_or_else(|| DEFAULT_COLOR.to_string());
     let kind = e.kind.clone().unwrap_or_else(|| Text::Same(l.kind.to_string()));
@@ -136,9 +148,9 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
         .map(|(i, s)| {
             let photo = assets.photos.get(i).and_then(Option::as_deref);
             dict([
-                ("name", versions(&s.name, main)),
-                ("affiliation", opt(s.affiliation.as_ref(), |t| versions(t, main))),
-                ("bio", opt(s.bio.as_ref(), |t| long(t, main))),
+                ("name", versions(&s.name, reading)),
+                ("affiliation", opt(s.affiliation.as_ref(), |t| versions(t, reading))),
+                ("bio", opt(s.bio.as_ref(), |t| long(t, reading))),
                 ("homepage", opt(s.homepage.as_deref(), string)),
                 ("photo", opt(photo, picture)),
                 ("initials", string(&initials(s.name.pick(main)))),
@@ -147,7 +159,7 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
         .collect();
 
     let t = &e.time;
-    let (zh, en) = (dates::when_zh(t), dates::when_en(t));
+    let (zh, en) = (dates::when_in(Lang::Zh, t), dates::when_in(Lang::En, t));
     let lines = Text::Localized(date_languages(e).into_iter().map(|l| (l, dates::when_in(l, t))).collect());
     let time = dict([
         ("date", string(&t.date.to_string())),
@@ -160,7 +172,7 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
         ("timezone", opt(t.timezone.as_deref(), string)),
         ("zh", string(&zh)),
         ("en", string(&en)),
-        ("lines", versions(&lines, main)),
+        ("lines", versions(&lines, reading)),
     ]);
 
     let online = e.online.as_ref().map(|o| {
@@ -173,7 +185,7 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
     });
     let organizer = e.organizer.as_ref().map(|o| {
         dict([
-            ("name", versions(&o.name, main)),
+            ("name", versions(&o.name, reading)),
             ("logo", opt(assets.logo.as_deref(), picture)),
             ("url", opt(o.url.as_deref(), string)),
         ])
@@ -203,28 +215,29 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
 
     let top = [
         ("schema", SCHEMA.into_value()),
-        ("language", string(main.code())),
+        ("language", string(split_tag(main.typst()).0)),
+        ("region", opt(split_tag(main.typst()).1, string)),
         ("markup", string(if e.markup == Markup::Typst { "typst" } else { "plain" })),
         ("color", string(&color)),
         ("on_color", string(on_color(&color))),
         ("ink_color", string(&ink_color(&color))),
         ("labels", labels),
         ("meta", meta),
-        ("kind", versions(&kind, main)),
-        ("title", versions(&e.title, main)),
-        ("subtitle", opt(e.subtitle.as_ref(), |t| versions(t, main))),
+        ("kind", versions(&kind, reading)),
+        ("title", versions(&e.title, reading)),
+        ("subtitle", opt(e.subtitle.as_ref(), |t| versions(t, reading))),
         ("speakers", Value::Array(speakers)),
-        ("hosts", Value::Array(e.hosts.iter().map(|h| versions(&h.name, main)).collect())),
+        ("hosts", Value::Array(e.hosts.iter().map(|h| versions(&h.name, reading)).collect())),
         ("time", time),
-        ("place", opt(e.place.as_ref(), |t| versions(t, main))),
+        ("place", opt(e.place.as_ref(), |t| versions(t, reading))),
         ("online", online.unwrap_or(Value::None)),
         ("registration", opt(e.registration.as_deref(), |r| string(registration_text(r)))),
         ("registration_link", opt(e.registration.as_deref(), string)),
         ("font", opt(e.organizer.as_ref().and_then(|o| o.font.as_deref()), string)),
-        ("abstract", opt(e.abstract_.as_ref(), |t| long(t, main))),
+        ("abstract", opt(e.abstract_.as_ref(), |t| long(t, reading))),
         // A closing note keeps the line breaks typed in it.
-        ("note", opt(e.note.as_ref(), |t| versions_with(t, main, |s| paragraphs(s).join("\n")))),
-        ("series", opt(e.series.as_ref(), |t| versions(t, main))),
+        ("note", opt(e.note.as_ref(), |t| versions_with(t, reading, |s| paragraphs(s).join("\n")))),
+        ("series", opt(e.series.as_ref(), |t| versions(t, reading))),
         ("organizer", organizer.unwrap_or(Value::None)),
         ("fit_fields", Value::Array(fit_fields)),
         ("qr", Value::Array(qr)),

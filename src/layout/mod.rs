@@ -22,7 +22,7 @@ use crate::assets::Assets;
 use crate::diag::Diagnostic;
 use crate::event::{Event, Markup, TemplateRef, Text, text_fields};
 use crate::templates;
-use crate::text::paragraphs;
+use crate::text::{paragraphs, word_count};
 pub use check::Problem;
 use engine::{Compiled, Engine};
 use fonts::{FontLibrary, FontSources};
@@ -127,16 +127,65 @@ impl Layouter {
     }
 
     /// Lays out `event` with `template` and checks the result: one page,
-    /// nothing overflowing, every character drawable. Returns the document,
-    /// Typst's warnings (a custom template's unknown font, say) and the
-    /// template files read.
+    /// nothing overflowing, every character drawable, nothing touching.
+    /// Returns the document, Typst's warnings (a custom template's unknown
+    /// font, say) and the template files read.
+    ///
+    /// A built-in layout whose poster has a collision is laid out again
+    /// with more room (`relief`: more leading, wider gaps), up to
+    /// `MAX_RELIEF` times. Text too long to fit is measured: the poster is
+    /// laid out again with fewer words until it fits, and the problem says
+    /// how many words to cut.
     pub fn layout(&self, event: &Event, assets: &Assets, template: &TemplateRef) -> Result<Compiled, Vec<Problem>> {
+        let first = self.attempt(event, assets, template, 0)?;
+        let problems = match first {
+            Ok(compiled) => return Ok(compiled),
+            Err(problems) => problems,
+        };
+        let collisions_only = problems.iter().all(|p| matches!(p, Problem::Collisions(_)));
+        if collisions_only && matches!(template, TemplateRef::BuiltIn(_)) {
+            for relief in 1..=MAX_RELIEF {
+                match self.attempt(event, assets, template, relief)? {
+                    Ok(compiled) => return Ok(compiled),
+                    // More room may push the page over: then the first
+                    // attempt's collisions are what to report.
+                    Err(again) if again.iter().all(|p| matches!(p, Problem::Collisions(_))) => continue,
+                    Err(_) => break,
+                }
+            }
+            return Err(problems);
+        }
+        Err(problems
+            .into_iter()
+            .map(|p| match p {
+                Problem::Overflow { fields, need, min_pt, .. } => {
+                    let cut = self.words_to_cut(event, assets, template, &fields);
+                    Problem::Overflow { fields, need, min_pt, cut }
+                }
+                other => other,
+            })
+            .collect())
+    }
+
+    /// One layout with `relief`, checked: the problems found, or an error
+    /// that stops there (the markup or the template does not compile).
+    fn attempt(
+        &self,
+        event: &Event,
+        assets: &Assets,
+        template: &TemplateRef,
+        relief: i64,
+    ) -> Result<Result<Compiled, Vec<Problem>>, Vec<Problem>> {
         let other = |d: Diagnostic| vec![Problem::Other(d)];
         let (root, main) = entry_point(template).map_err(other)?;
         let brand = event.organizer.as_ref().and_then(|o| o.font.as_deref());
         let system = self.needs_system_fonts(root.is_some(), brand)?;
         let engine = self.engine(root.as_deref(), system).map_err(other)?;
-        let compiled = match engine.compile(&main, inputs::build(event, assets)) {
+        let mut inputs = inputs::build(event, assets);
+        if relief > 0 {
+            inputs.insert(Str::from("relief"), relief.into_value());
+        }
+        let compiled = match engine.compile(&main, inputs) {
             Ok(c) => c,
             Err(errors) => {
                 if event.markup == Markup::Typst {
@@ -159,8 +208,76 @@ impl Layouter {
             }
         };
         let problems = check::check(&compiled.document);
-        if problems.is_empty() { Ok(compiled) } else { Err(problems) }
+        Ok(if problems.is_empty() { Ok(compiled) } else { Err(problems) })
     }
+
+    /// How many words of `fields` must go for the poster to fit: found by
+    /// halving, each guess a layout with that many fewer words (cut from the
+    /// end of each field, in proportion to its length). None when the
+    /// poster does not fit even without them.
+    fn words_to_cut(&self, event: &Event, assets: &Assets, template: &TemplateRef, fields: &[String]) -> Option<usize> {
+        let total: usize = trimmable(event, fields).iter().map(|s| word_count(s)).sum();
+        let fits = |cut: usize| {
+            let keep = 1.0 - cut as f64 / total.max(1) as f64;
+            let shorter = trimmed(event, fields, keep);
+            match self.attempt(&shorter, assets, template, 0) {
+                Ok(Ok(_)) => true,
+                Ok(Err(problems)) => problems.iter().all(|p| matches!(p, Problem::Collisions(_) | Problem::MissingGlyphs(_))),
+                Err(_) => false,
+            }
+        };
+        if total == 0 || !fits(total) {
+            return None;
+        }
+        // `lo` words too few to cut, `hi` enough.
+        let (mut lo, mut hi) = (0, total);
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            if fits(mid) { hi = mid } else { lo = mid }
+        }
+        Some(hi)
+    }
+}
+
+/// The most layouts with more room a poster with a collision gets.
+const MAX_RELIEF: i64 = 2;
+
+/// The strings of the named text fields (`title`, `abstract`,
+/// `speaker[1].bio`).
+fn trimmable<'e>(event: &'e Event, fields: &[String]) -> Vec<&'e str> {
+    text_fields(event)
+        .into_iter()
+        .filter(|(p, _)| fields.contains(&p.to_string()))
+        .flat_map(|(_, t)| t.strings())
+        .collect()
+}
+
+/// The event with the named fields cut to `keep` (a share) of their words.
+fn trimmed(event: &Event, fields: &[String], keep: f64) -> Event {
+    let cut = |t: &Text| match t {
+        Text::Same(s) => Text::Same(keep_words(s, keep)),
+        Text::Localized(v) => Text::Localized(v.iter().map(|(l, s)| (*l, keep_words(s, keep))).collect()),
+    };
+    let named = |key: String| fields.contains(&key);
+    let mut e = event.clone();
+    if named("title".into()) {
+        e.title = cut(&e.title);
+    }
+    if named("abstract".into()) {
+        e.abstract_ = e.abstract_.as_ref().map(cut);
+    }
+    for s in &mut e.speakers {
+        if named(s.path.key("bio").to_string()) {
+            s.bio = s.bio.as_ref().map(cut);
+        }
+    }
+    e
+}
+
+/// The first `keep` (a share) of the words of `s`, at least one.
+fn keep_words(s: &str, keep: f64) -> String {
+    let n = ((word_count(s) as f64) * keep).round().max(1.0) as usize;
+    crate::text::first_words(s, n).to_string()
 }
 
 /// The template folder (for custom templates) and the main file inside it.

@@ -7,8 +7,8 @@
 
 use serde::Serialize;
 
-use crate::event::dates;
-use crate::event::words::{Labels, labels, registration_text, text_languages};
+use crate::locale::dates;
+use crate::locale::words::{Labels, labels, registration_text, text_languages};
 use crate::event::{Event, Lang, Text};
 use crate::text::{join_lines, paragraphs};
 
