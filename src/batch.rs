@@ -220,7 +220,7 @@ fn series_calendar(listed: &[(String, Event)], options: &Options) -> Result<Path
         .collect::<Result<Vec<_>, _>>()?;
     let name = listed.iter().find_map(|(_, e)| e.series.as_ref()).map(|s| {
         let e = &listed[0].1;
-        crate::text::join_lines(s.pick(e.language))
+        crate::markup::plain(&crate::text::join_lines(s.pick(e.language)), e.markup)
     });
     let path = options.out_dir.join(format!("{SERIES_CALENDAR}.ics"));
     write_if_changed(&path, calendar::calendar(&entries, name.as_deref()).as_bytes())?;
@@ -414,8 +414,9 @@ fn claim_names(talks: &[Talk], reserved: &[(&'static str, String)]) -> Vec<Optio
 /// The talk's date and a one-line caption: `Dr. Yilun Xu — On Physics-…`.
 fn describe(talk: &Checked) -> (Option<String>, String) {
     let e = &talk.event;
-    let speakers: Vec<&str> = e.speakers.iter().map(|s| s.name.pick(e.language)).collect();
-    let caption = format!("{} — {}", speakers.join(", "), e.title.pick(e.language));
+    let seen = |t: &crate::event::Text| crate::markup::plain(&crate::text::join_lines(t.pick(e.language)), e.markup);
+    let speakers: Vec<String> = e.speakers.iter().map(|s| seen(&s.name)).collect();
+    let caption = format!("{} — {}", speakers.join(", "), seen(&e.title));
     (Some(e.time.date.to_string()), caption)
 }
 

@@ -22,6 +22,7 @@ pub mod incremental;
 pub mod layout;
 pub mod limits;
 pub mod locale;
+pub mod markup;
 pub mod memory;
 pub mod outputs;
 pub mod pipeline;

@@ -213,7 +213,7 @@ pub fn describe(job: &ProgrammeJob) -> String {
             dates::time_range_in(main, e.time.start, None),
             l.colon,
             l.quote_open,
-            join_lines(e.title.pick(main)),
+            crate::markup::plain(&join_lines(e.title.pick(main)), e.markup),
             l.quote_close,
             l.open,
             names.join(l.comma) + l.close,

@@ -105,6 +105,56 @@ pub fn typst_lang(declared: Lang, s: &str) -> &'static str {
     }
 }
 
+/// Chinese or Japanese text cut into words (a dictionary segmenter:
+/// ICU4X's, from CLDR), so a title breaks between words, never inside one
+/// (`人脑/语言加工`, not `人脑语/言加工`). Every piece of `s` is in one word,
+/// spaces and punctuation included.
+pub fn cj_words(s: &str) -> Vec<&str> {
+    use icu_segmenter::WordSegmenter;
+    use icu_segmenter::options::WordBreakInvariantOptions;
+    let segmenter = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
+    let breaks: Vec<usize> = segmenter.segment_str(s).collect();
+    let mut words: Vec<&str> = breaks.windows(2).filter_map(|w| s.get(w[0]..w[1])).collect();
+    // Closing punctuation and spaces stay with the word before them,
+    // opening punctuation with the word after.
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        let closing = w.chars().all(|c| c.is_whitespace() || is_closing(c));
+        match out.last_mut() {
+            Some(last) if closing => {
+                let start = last.as_ptr() as usize - s.as_ptr() as usize;
+                *last = &s[start..start + last.len() + w.len()];
+            }
+            _ => out.push(w),
+        }
+        i += 1;
+    }
+    words.clear();
+    for w in out {
+        match words.last_mut() {
+            Some(last) if last.chars().all(is_opening) => {
+                let start = last.as_ptr() as usize - s.as_ptr() as usize;
+                *last = &s[start..start + last.len() + w.len()];
+            }
+            _ => words.push(w),
+        }
+    }
+    words
+}
+
+/// Punctuation that may not start a line (kinsoku): closing brackets,
+/// stops, commas.
+fn is_closing(c: char) -> bool {
+    "、。，．・：；？！）」』】〕》〉”’ー…—・,.:;?!)]}%".contains(c)
+}
+
+/// Punctuation that may not end a line: opening brackets.
+fn is_opening(c: char) -> bool {
+    "（「『【〔《〈“‘([{".contains(c)
+}
+
 /// Characters set one per em in CJK text: Han, kana, Hangul and the
 /// full-width punctuation and forms.
 pub fn is_wide(c: char) -> bool {
@@ -308,6 +358,20 @@ mod tests {
         assert_eq!(typst_lang(Lang::En, "2024 · 16:00"), "en");
         assert_eq!(typst_lang(Lang::De, "Universität Duisburg-Essen"), "de");
         assert_eq!(typst_lang(Lang::De, "Москва"), "ru");
+    }
+
+    #[test]
+    fn chinese_and_japanese_titles_are_cut_between_words() {
+        let title = "基于多模态大模型的人脑语言加工机制研究";
+        let words = cj_words(title);
+        assert_eq!(words.concat(), title);
+        assert!(words.contains(&"语言"), "{words:?}");
+        assert!(!words.iter().any(|w| w.ends_with("语") || w.starts_with("言")), "{words:?}");
+        let with_marks = "大语言模型的推理能力：现状与展望";
+        let words = cj_words(with_marks);
+        assert_eq!(words.concat(), with_marks);
+        assert!(words.iter().all(|w| !w.starts_with('：')), "{words:?}");
+        assert_eq!(cj_words("量子情報科学最前線").concat(), "量子情報科学最前線");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::assets::{Assets, Picture, Qr};
 use crate::locale::dates;
 use crate::locale::words::{date_languages, labels, registration_text};
 use crate::event::{Event, Lang, Markup, Reading, Text};
-use crate::text::{initials, join_lines, paragraphs, typst_lang};
+use crate::text::{cj_words, initials, join_lines, paragraphs, typst_lang};
 
 /// Version of the data layout templates receive, for custom templates.
 pub const SCHEMA: i64 = 1;
@@ -42,8 +42,17 @@ fn versions_with(t: &Text, reading: Reading, lines: fn(&str) -> String) -> Value
             .into_iter()
             .map(|(lang, s)| {
                 let text = lines(s);
-                let (lang, region) = split_tag(typst_lang(lang, &text));
-                dict([("lang", string(lang)), ("region", opt(region, string)), ("text", string(&text))])
+                let (code, region) = split_tag(typst_lang(lang, &text));
+                // Chinese and Japanese break between their words.
+                let words = (matches!(code, "zh" | "ja")).then(|| {
+                    Value::Array(cj_words(&text).into_iter().map(string).collect::<Array>())
+                });
+                dict([
+                    ("lang", string(code)),
+                    ("region", opt(region, string)),
+                    ("text", string(&text)),
+                    ("words", words.unwrap_or(Value::None)),
+                ])
             })
             .collect::<Array>(),
     )

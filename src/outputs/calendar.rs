@@ -171,7 +171,7 @@ fn vevent(out: &mut Lines, entry: &Entry) {
 fn summary(e: &Event) -> String {
     let main = e.language;
     let names: Vec<&str> = e.speakers.iter().map(|s| s.name.pick(main)).collect();
-    let title = crate::text::join_lines(e.title.pick(main));
+    let title = crate::markup::plain(&crate::text::join_lines(e.title.pick(main)), e.markup);
     match main {
         Lang::Zh | Lang::Ja => format!("{title}（{}）", names.join("、")),
         _ => format!("{title} ({})", names.join(", ")),

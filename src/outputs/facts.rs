@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::locale::dates;
 use crate::locale::words::{Labels, labels, registration_text, text_languages};
 use crate::event::{Event, Lang, Text};
+use crate::markup::plain;
 use crate::text::{join_lines, paragraphs};
 
 #[derive(Debug, Clone, Serialize)]
@@ -77,7 +78,9 @@ pub fn every_language(e: &Event) -> Vec<Facts> {
 pub fn in_language(e: &Event, lang: Lang) -> Facts {
     let main = e.language;
     let l = labels(lang);
-    let short = |t: &Text| join_lines(t.pick(lang));
+    // Typst markup told as the text a reader sees.
+    let seen = |s: &str| plain(s, e.markup);
+    let short = |t: &Text| seen(&join_lines(t.pick(lang)));
     // A long text is told in the poster's language, and in another only
     // where the event has it in that language.
     let long = |t: &Text| -> Option<Vec<String>> {
@@ -88,7 +91,7 @@ pub fn in_language(e: &Event, lang: Lang) -> Facts {
             }
             Text::Same(_) => None,
         };
-        text.map(paragraphs)
+        text.map(|s| paragraphs(s).iter().map(|p| seen(p)).collect())
     };
     let speakers: Vec<SpeakerFacts> = e
         .speakers

@@ -128,7 +128,7 @@ fn the_schema_marks_the_common_mistakes() {
         ("a wrong type", good.replace("time: {date: 2026-12-06, start: 4pm}", "time: tomorrow")),
         ("a list for a name", good.replace("title: T", "title: [a, b]")),
         ("a missing title", good.replace("title: T\n", "")),
-        ("an unsupported language", format!("{good}language: fr\n")),
+        ("an unsupported language", format!("{good}language: klingon\n")),
         ("an impossible time", good.replace("4pm", "\"25:00\"")),
         ("a colour that is not #RRGGBB", format!("{good}organizer: {{name: X, color: red}}\n")),
     ];

@@ -50,7 +50,7 @@ fn card_and_screen_have_their_exact_pixel_sizes() {
             let text = squash(&pdf_text(&dir.join(format!("{stem}.pdf"))));
             assert!(text.contains(&squash(e.title.pick(e.language))), "{template} {stem}: title");
             assert!(text.contains(&squash(e.speakers[0].name.pick(e.language))), "{template} {stem}: speaker");
-            assert!(text.contains(&squash(&talkposter::event::dates::when_en(&e.time))), "{template} {stem}: time");
+            assert!(text.contains(&squash(&talkposter::locale::dates::when_in(talkposter::event::Lang::En, &e.time))), "{template} {stem}: time");
         }
     }
 }
@@ -112,11 +112,22 @@ fn long_titles_shrink_and_impossible_ones_are_refused() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(squash(&pdf_text(&dir.path().join("talk.pdf"))).contains(&squash(long)));
 
-    let absurd = "word ".repeat(200);
-    let (dir, path) = event_file(&MINIMAL.replace("title: A talk", &format!("title: {absurd}")));
-    let o = render(&path, dir.path(), &[]);
+    // A title takes the lines it needs; one no page can hold is refused
+    // with the number of words to cut, measured: with that many fewer the
+    // poster is made, with one fewer cut it is not.
+    let words: Vec<String> = (0..700).map(|i| format!("word{}", i % 97)).collect();
+    let title = |n: usize| MINIMAL.replace("title: A talk", &format!("title: {}", words[..n].join(" ")));
+    let (dir, path) = event_file(&title(700));
+    let o = render(&path, dir.path(), &["--format", "pdf"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("`title` is too long to fit"), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("`title` is too long to fit"), "{err}");
+    let cut: usize = err.split("cut ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(err.contains(&format!("cut {cut} words (of 700) from `title`")), "{err}");
+    let (dir, path) = event_file(&title(700 - cut));
+    assert!(render(&path, dir.path(), &["--format", "pdf"]).status.success(), "{} words fit", 700 - cut);
+    let (dir, path) = event_file(&title(700 - cut + 1));
+    assert_eq!(render(&path, dir.path(), &["--format", "pdf"]).status.code(), Some(1), "{} words do not", 701 - cut);
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! what it really wrote: pages, size, fonts, text, PNG size and resolution.
 
 use crate::common::*;
-use talkposter::event::{self, dates, text_fields};
+use talkposter::event::{self, Lang, Reading, text_fields};
+use talkposter::locale::dates;
 
 #[test]
 fn every_example_event_renders_to_one_a4_page_with_all_its_text() {
@@ -32,12 +33,12 @@ fn every_example_event_renders_to_one_a4_page_with_all_its_text() {
         let text = squash(&pdf_text(&pdf));
         let mut expected: Vec<String> = Vec::new();
         for (path, t) in text_fields(&e) {
-            for (_, s) in t.versions(e.language) {
+            for (_, s) in t.versions(Reading::of(&e)) {
                 expected.push(format!("{path}: {s}"));
             }
         }
-        expected.push(format!("time: {}", dates::when_zh(&e.time)));
-        expected.push(format!("time: {}", dates::when_en(&e.time)));
+        expected.push(format!("time: {}", dates::when_in(Lang::Zh, &e.time)));
+        expected.push(format!("time: {}", dates::when_in(Lang::En, &e.time)));
         for s in &e.speakers {
             expected.extend(s.homepage.iter().map(|h| format!("homepage: {h}")));
         }
@@ -160,7 +161,7 @@ fn photos_are_placed_and_bad_ones_are_named() {
 }
 
 #[test]
-fn text_that_cannot_fit_is_refused_with_a_word_estimate() {
+fn text_that_cannot_fit_is_refused_with_the_words_to_cut() {
     // Real prose: the seed abstract, repeated to 3000 words. (A single word
     // repeated thousands of times is a slow case for Typst's line breaker.)
     let seed = event::load(&repo().join("events/2024-06-13-yilun-xu.yaml")).unwrap();
@@ -171,16 +172,22 @@ fn text_that_cannot_fit_is_refused_with_a_word_estimate() {
         .split_whitespace()
         .map(str::to_string)
         .collect::<Vec<_>>();
-    let words = prose.iter().cycle().take(3000).cloned().collect::<Vec<_>>().join(" ");
+    let words = |n: usize| prose.iter().cycle().take(n).cloned().collect::<Vec<_>>().join(" ");
 
-    let (dir, path) = event_file(&format!("{MINIMAL}abstract: {words}\n"));
+    let (dir, path) = event_file(&format!("{MINIMAL}abstract: {}\n", words(3000)));
     let o = render(&path, dir.path(), &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains("`abstract` is too long to fit the poster, even in 8 pt type"), "{err}");
-    let cut: usize = err.split("cut about ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
-    assert!((2000..3000).contains(&cut), "estimate {cut} of 3000 words: {err}");
     assert!(!dir.path().join("talk.pdf").exists() && !dir.path().join("talk.png").exists());
+    // The cut is measured, not estimated: with that many words fewer the
+    // poster is made, with one word more it is not.
+    let cut: usize = err.split("cut ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(err.contains(&format!("cut {cut} words (of 3000) from `abstract`")), "{err}");
+    let (dir, path) = event_file(&format!("{MINIMAL}abstract: {}\n", words(3000 - cut)));
+    assert!(render(&path, dir.path(), &["--format", "pdf"]).status.success(), "{} words fit", 3000 - cut);
+    let (dir, path) = event_file(&format!("{MINIMAL}abstract: {}\n", words(3001 - cut)));
+    assert_eq!(render(&path, dir.path(), &["--format", "pdf"]).status.code(), Some(1), "{} words do not", 3001 - cut);
 }
 
 #[test]

@@ -197,11 +197,12 @@ fn japanese_and_korean_texts_and_posters() {
     let e =
         load(&with("title: A talk", "title: {ja: 拡散モデル, en: Diffusion, ko: 확산 모델}\nlanguage: ja")).unwrap();
     assert_eq!(e.language, Lang::Ja);
-    let versions: Vec<(Lang, &str)> = e.title.versions(e.language);
+    let versions: Vec<(Lang, &str)> = e.title.versions(talkposter::event::Reading::of(&e));
     assert_eq!(versions, vec![(Lang::Ja, "拡散モデル"), (Lang::En, "Diffusion"), (Lang::Ko, "확산 모델")]);
-    assert_eq!(Lang::detect("早稲田大学の研究"), Lang::Ja, "kana make Japanese");
-    assert_eq!(Lang::detect("김민준"), Lang::Ko);
-    assert_eq!(Lang::detect("王亦洲"), Lang::Zh);
+    let english = talkposter::event::Reading::plain(Lang::En);
+    assert_eq!(Lang::detect("早稲田大学の研究", english), Lang::Ja, "kana make Japanese");
+    assert_eq!(Lang::detect("김민준", english), Lang::Ko);
+    assert_eq!(Lang::detect("王亦洲", english), Lang::Zh);
 }
 
 #[test]
@@ -226,12 +227,19 @@ fn bad_colours() {
 
 #[test]
 fn language_and_markup_values() {
-    let e = one_error(&format!("{MINIMAL}language: fr\n"));
-    assert!(e.contains("language: `fr` is not a known value") && e.contains("use one of: en, zh"), "{e}");
-    assert!(one_error(&format!("{MINIMAL}language: EN\n")).contains("write `en` (lower case)"));
+    let e = one_error(&format!("{MINIMAL}language: klingon\n"));
+    assert!(e.contains("language: `klingon` is not a language talkposter knows") && e.contains("use one of: en, zh"), "{e}");
+    let e = one_error(&format!("{MINIMAL}language: zh-Latn\n"));
+    assert!(e.contains("did you mean `zh` or `zh-Hant` or `zh-HK`?"), "{e}");
+    for (written, lang) in [("fr", Lang::Fr), ("EN", Lang::En), ("zh-TW", Lang::ZhHant), ("zh_hk", Lang::ZhHk), ("ar", Lang::Ar)] {
+        let e = load(&format!("{MINIMAL}language: {written}\n")).unwrap_or_else(|f| panic!("{written}: {f}"));
+        assert_eq!(e.language, lang, "{written}");
+    }
     assert!(one_error(&format!("{MINIMAL}markup: markdown\n")).contains("use one of: plain, typst"));
-    let e = one_error(&with("title: A talk", "title: {en: A, fr: B}"));
-    assert!(e.contains("title.fr: unknown key `fr`"), "{e}");
+    let e = one_error(&with("title: A talk", "title: {en: A, xx: B}"));
+    assert!(e.contains("title.xx: unknown key `xx`"), "{e}");
+    let e = load(&with("title: A talk", "title: {en: A, de: B}")).unwrap();
+    assert_eq!(e.title.pick(Lang::De), "B", "every poster language is a text key");
 }
 
 #[test]
@@ -358,6 +366,6 @@ fn forms_whose_meaning_is_clear_are_accepted() {
         [("4pm", "16:00"), ("\"4:30 PM\"", "16:30"), ("16.00", "16:00"), ("16.30", "16:30"), ("9.05", "09:05")]
     {
         let e = load(&with("start: 16:00", &format!("start: {written}"))).unwrap_or_else(|f| panic!("{written}: {f}"));
-        assert_eq!(event::dates::hhmm(e.time.start), expected, "{written}");
+        assert_eq!(talkposter::locale::dates::hhmm(e.time.start), expected, "{written}");
     }
 }
