@@ -123,7 +123,8 @@ fn attach(node: &SyntaxNode, out: &mut String) {
             Some(inner) => inner.to_string(),
             None => text,
         };
-        let small: Option<String> = text.chars().map(|c| if mark == '_' { subscript(c) } else { superscript(c) }).collect();
+        let small: Option<String> =
+            text.chars().map(|c| if mark == '_' { subscript(c) } else { superscript(c) }).collect();
         match small {
             Some(s) if !text.is_empty() => out.push_str(&s),
             _ if text.chars().count() == 1 => {
@@ -227,7 +228,10 @@ mod tests {
         assert_eq!(shown(r#"The group $"GL"_n$ over $FF_q$"#), "The group GLₙ over FF_q");
         assert_eq!(shown("$x^2 + y_(i j)$"), "x² + y_(i j)");
         assert_eq!(shown("$a/b$ and $sqrt(x)$"), "a/b and sqrt(x)");
-        assert_eq!(shown(r#"See #link("https://example.org")[the site] or #link("https://a.org")."#), "See the site or https://a.org.");
+        assert_eq!(
+            shown(r#"See #link("https://example.org")[the site] or #link("https://a.org")."#),
+            "See the site or https://a.org."
+        );
         assert_eq!(shown(r"C\# costs \$5 -- really"), "C# costs $5 – really");
         assert_eq!(shown("#set text(red)\nred text #emph[here]"), "red text here");
         assert_eq!(shown("line one \\\nline two"), "line one\nline two");
@@ -236,7 +240,9 @@ mod tests {
 
     #[test]
     fn any_text_reads_without_panicking() {
-        for s in ["$", "#", "#let", "*", "_", "$x_$", "#f(", "[", "]", "\\", "$\"GL\"_$", "#link(1)", "= Heading", "- item"] {
+        for s in
+            ["$", "#", "#let", "*", "_", "$x_$", "#f(", "[", "]", "\\", "$\"GL\"_$", "#link(1)", "= Heading", "- item"]
+        {
             let _ = shown(s);
         }
     }

@@ -16,11 +16,11 @@ use typst::utils::PicoStr;
 use crate::assets::Picture;
 use crate::diag::Diagnostic;
 use crate::event::{Event, Lang, Markup, Reading, Text};
-use crate::locale::dates;
-use crate::locale::words::labels;
 use crate::export;
 use crate::layout::inputs::{DEFAULT_COLOR, dict, ink_color, on_color, picture, versions};
 use crate::layout::{Layouter, Problem};
+use crate::locale::dates;
+use crate::locale::words::labels;
 use crate::pipeline::Format;
 use crate::text::join_lines;
 

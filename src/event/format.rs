@@ -65,7 +65,7 @@ pub enum TextValue {
     Same(#[schemars(length(min = 1))] String),
     /// A number is printed as written (`place: 204`).
     Number(f64),
-    PerLanguage(PerLanguage),
+    PerLanguage(Box<PerLanguage>),
 }
 
 /// One version per language; the poster shows every version given.

@@ -7,12 +7,12 @@ use std::path::Path;
 use jiff::civil::{Date, Time};
 use serde_yaml::Value;
 
-use crate::locale::dates::days_in_month;
 use super::model::*;
 use super::origin::Origin;
 use super::positions::KeyPath;
 use crate::diag::{Diagnostic, Failure};
 use crate::limits::MAX_TEXT_CHARS;
+use crate::locale::dates::days_in_month;
 use crate::{files, templates};
 
 /// The keys each map of an event may hold (the schema in `format` lists
@@ -44,8 +44,8 @@ pub mod keys {
     /// The poster languages' codes (`Lang::code`), also the keys of a text
     /// written per language.
     pub const LANG: &[&str] = &[
-        "en", "zh", "zh-Hant", "zh-HK", "ja", "ko", "de", "fr", "es", "it", "pt", "ru", "ar", "he", "fa", "ur", "hi", "bn",
-        "th",
+        "en", "zh", "zh-Hant", "zh-HK", "ja", "ko", "de", "fr", "es", "it", "pt", "ru", "ar", "he", "fa", "ur", "hi",
+        "bn", "th",
     ];
 }
 use keys::{
@@ -331,8 +331,15 @@ impl Check<'_> {
             return Some(lang);
         }
         let primary = s.split(['-', '_']).next().unwrap_or("").to_lowercase();
-        let help = match Lang::ALL.into_iter().filter(|l| l.code().starts_with(&primary) && !primary.is_empty()).map(Lang::code).collect::<Vec<_>>() {
-            close if !close.is_empty() => format!("did you mean {}?", close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" or ")),
+        let help = match Lang::ALL
+            .into_iter()
+            .filter(|l| l.code().starts_with(&primary) && !primary.is_empty())
+            .map(Lang::code)
+            .collect::<Vec<_>>()
+        {
+            close if !close.is_empty() => {
+                format!("did you mean {}?", close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" or "))
+            }
             _ => format!("use one of: {}", LANG_KEYS.join(", ")),
         };
         self.error(path, format!("`{s}` is not a language talkposter knows"), Some(help));
@@ -422,7 +429,11 @@ impl Check<'_> {
         {
             self.error(
                 &path.key("end"),
-                format!("the talk ends ({}) before it starts ({})", crate::locale::dates::hhmm(e), crate::locale::dates::hhmm(s)),
+                format!(
+                    "the talk ends ({}) before it starts ({})",
+                    crate::locale::dates::hhmm(e),
+                    crate::locale::dates::hhmm(s)
+                ),
                 Some("`end` must be later than `start` on the same day, in 24-hour time (2 pm is 14:00)".into()),
             );
             return None;

@@ -81,11 +81,9 @@ pub fn check(doc: &PagedDocument) -> Vec<Problem> {
     }
     // Collisions matter once everything fits.
     let unfit = problems.iter().any(|p| matches!(p, Problem::Overflow { .. } | Problem::OffPage(_)));
-    if !unfit
-        && let Some(clearance) = clearance(doc)
-    {
+    if !unfit && let Some(clearance) = clearance(doc) {
         let found = collide::collisions(doc, clearance, MAX_COLLISIONS);
-        if !found.is_empty() && std::env::var_os("TP_NOCHECK").is_none() {
+        if !found.is_empty() {
             problems.push(Problem::Collisions(found));
         }
     }

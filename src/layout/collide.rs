@@ -143,8 +143,13 @@ struct Solid {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Element {
     /// Text: the word, and the line piece it is in.
-    Text { word: String, line: String },
-    Solid { kind: SolidKind },
+    Text {
+        word: String,
+        line: String,
+    },
+    Solid {
+        kind: SolidKind,
+    },
 }
 
 /// Two elements closer than the clearance between them.
@@ -236,11 +241,6 @@ fn find(p: &Page, clearance: f64, limit: usize, out: &mut Vec<Collision>) {
             let need = (TEXT_CLEARANCE_EM * small).min(clearance);
             let gap = a.ink.y_gap(&b.ink);
             if gap < need {
-                if std::env::var_os("TP_DEBUG").is_some() {
-                    use std::io::Write;
-                    let mut f = std::fs::OpenOptions::new().append(true).create(true).open("/tmp/tpdebug.log").unwrap();
-                    let _ = writeln!(f, "DEBUG {:?} {:?} | {:?} {:?} bl {} {} size {} {} runs {:?} / {:?}", a.text, a.ink, b.text, b.ink, a.baseline, b.baseline, a.size, b.size, p.runs[a.run], p.runs[b.run]);
-                }
                 let key = (a.run.min(b.run), a.run.max(b.run));
                 push(Collision { a: text(a, p), b: text(b, p), gap, clearance: need, at: a.ink }, key, out);
             }
@@ -258,13 +258,7 @@ fn find(p: &Page, clearance: f64, limit: usize, out: &mut Vec<Collision>) {
                 continue;
             }
             let key = (w.run, runs + si);
-            let c = Collision {
-                a: text(w, p),
-                b: Element::Solid { kind: s.kind },
-                gap: near,
-                clearance,
-                at: w.body,
-            };
+            let c = Collision { a: text(w, p), b: Element::Solid { kind: s.kind }, gap: near, clearance, at: w.body };
             push(c, key, out);
         }
     }
@@ -310,13 +304,9 @@ fn gather(frame: &Frame, ts: Transform, clip: Option<Area>, p: &mut Page, bounds
                 let clip = match &g.clip {
                     Some(c) => {
                         let b = c.bbox(None);
-                        let area = Area {
-                            x0: b.min.x.to_pt(),
-                            y0: b.min.y.to_pt(),
-                            x1: b.max.x.to_pt(),
-                            y1: b.max.y.to_pt(),
-                        }
-                        .transform(inner);
+                        let area =
+                            Area { x0: b.min.x.to_pt(), y0: b.min.y.to_pt(), x1: b.max.x.to_pt(), y1: b.max.y.to_pt() }
+                                .transform(inner);
                         Some(clip.map_or(area, |o| o.intersect(area)))
                     }
                     None => clip,
@@ -326,8 +316,13 @@ fn gather(frame: &Frame, ts: Transform, clip: Option<Area>, p: &mut Page, bounds
             FrameItem::Text(t) => words(t, ts, id, x, y, p, bounds),
             FrameItem::Shape(shape, _) => {
                 let b = shape.bbox(true);
-                let area = Area { x0: x + b.min.x.to_pt(), y0: y + b.min.y.to_pt(), x1: x + b.max.x.to_pt(), y1: y + b.max.y.to_pt() }
-                    .transform(ts);
+                let area = Area {
+                    x0: x + b.min.x.to_pt(),
+                    y0: y + b.min.y.to_pt(),
+                    x1: x + b.max.x.to_pt(),
+                    y1: y + b.max.y.to_pt(),
+                }
+                .transform(ts);
                 let thin = area.width().min(area.height()) <= 2.5;
                 let kind = match &shape.geometry {
                     Geometry::Line(_) => SolidKind::Rule,
@@ -384,7 +379,12 @@ fn shapes_area(frame: &Frame, ts: Transform) -> Area {
             FrameItem::Shape(shape, _) => {
                 let b = shape.bbox(true);
                 let (x, y) = (pos.x.to_pt(), pos.y.to_pt());
-                let a = Area { x0: x + b.min.x.to_pt(), y0: y + b.min.y.to_pt(), x1: x + b.max.x.to_pt(), y1: y + b.max.y.to_pt() };
+                let a = Area {
+                    x0: x + b.min.x.to_pt(),
+                    y0: y + b.min.y.to_pt(),
+                    x1: x + b.max.x.to_pt(),
+                    y1: y + b.max.y.to_pt(),
+                };
                 out = out.union(a.transform(ts));
             }
             FrameItem::Group(g) => {
@@ -460,7 +460,9 @@ fn words(t: &TextItem, ts: Transform, frame: usize, x: f64, y: f64, p: &mut Page
         let gx = x + cursor + g.x_offset.at(t.size).to_pt();
         let gy = y - g.y_offset.at(t.size).to_pt();
         let ink = match bounds.get(t, g.id) {
-            Some((x0, y0, x1, y1)) => Area { x0: gx + x0 * size, y0: gy - y1 * size, x1: gx + x1 * size, y1: gy - y0 * size },
+            Some((x0, y0, x1, y1)) => {
+                Area { x0: gx + x0 * size, y0: gy - y1 * size, x1: gx + x1 * size, y1: gy - y0 * size }
+            }
             None => Area::empty(),
         };
         let word = current.get_or_insert_with(|| (range.clone(), Area::empty(), gx));
@@ -505,14 +507,18 @@ fn reach(word: &str) -> (f64, f64) {
     (if tall { 0.73 } else { 0.53 }, if deep { 0.24 } else { 0.02 })
 }
 
-/// Glyph outlines' boxes, in ems (y up), read once per font and glyph.
+/// A glyph's outline box in ems, y up: `(x_min, y_min, x_max, y_max)`.
+type Outline = (f64, f64, f64, f64);
+
+/// Glyph outlines' boxes, read once per font (its data's address and
+/// index) and glyph.
 #[derive(Default)]
 struct GlyphBounds {
-    cache: HashMap<(usize, u32, u16), Option<(f64, f64, f64, f64)>>,
+    cache: HashMap<(usize, u32, u16), Option<Outline>>,
 }
 
 impl GlyphBounds {
-    fn get(&mut self, t: &TextItem, id: u16) -> Option<(f64, f64, f64, f64)> {
+    fn get(&mut self, t: &TextItem, id: u16) -> Option<Outline> {
         let font = t.font.font();
         let key = (font.data().as_ptr() as usize, font.index(), id);
         *self.cache.entry(key).or_insert_with(|| {

@@ -87,7 +87,9 @@ fn element(e: &Element, event: &Event) -> (String, Option<KeyPath>) {
             let field = text_fields(event)
                 .into_iter()
                 .find(|(_, t)| pieces(t).iter().any(|p| p.contains(line.trim())))
-                .or_else(|| text_fields(event).into_iter().find(|(_, t)| pieces(t).iter().any(|p| p.contains(word.as_str()))))
+                .or_else(|| {
+                    text_fields(event).into_iter().find(|(_, t)| pieces(t).iter().any(|p| p.contains(word.as_str())))
+                })
                 .map(|(p, _)| p);
             let said = match &field {
                 Some(p) => format!("`{p}` (“{word}”)"),

@@ -4,9 +4,9 @@
 use typst::foundations::{Array, Bytes, Dict, IntoValue, Str, Value};
 
 use crate::assets::{Assets, Picture, Qr};
+use crate::event::{Event, Lang, Markup, Reading, Text};
 use crate::locale::dates;
 use crate::locale::words::{date_languages, labels, registration_text};
-use crate::event::{Event, Lang, Markup, Reading, Text};
 use crate::text::{cj_words, initials, join_lines, paragraphs, typst_lang};
 
 /// Version of the data layout templates receive, for custom templates.
@@ -44,9 +44,8 @@ fn versions_with(t: &Text, reading: Reading, lines: fn(&str) -> String) -> Value
                 let text = lines(s);
                 let (code, region) = split_tag(typst_lang(lang, &text));
                 // Chinese and Japanese break between their words.
-                let words = (matches!(code, "zh" | "ja")).then(|| {
-                    Value::Array(cj_words(&text).into_iter().map(string).collect::<Array>())
-                });
+                let words = (matches!(code, "zh" | "ja"))
+                    .then(|| Value::Array(cj_words(&text).into_iter().map(string).collect::<Array>()));
                 dict([
                     ("lang", string(code)),
                     ("region", opt(region, string)),

@@ -222,7 +222,9 @@ impl Layouter {
             let shorter = trimmed(event, fields, keep);
             match self.attempt(&shorter, assets, template, 0) {
                 Ok(Ok(_)) => true,
-                Ok(Err(problems)) => problems.iter().all(|p| matches!(p, Problem::Collisions(_) | Problem::MissingGlyphs(_))),
+                Ok(Err(problems)) => {
+                    problems.iter().all(|p| matches!(p, Problem::Collisions(_) | Problem::MissingGlyphs(_)))
+                }
                 Err(_) => false,
             }
         };

@@ -60,7 +60,9 @@ fn digits(lang: Lang) -> [char; 10] {
     let thirteen = cldr!(lang, jiff::civil::date(2024, 6, 13), D::short());
     let one = thirteen.chars().find(|c| c.is_numeric()).unwrap_or('1');
     let zero = one as u32 - 1;
-    std::array::from_fn(|i| char::from_u32(zero + i as u32).filter(|c| c.is_numeric()).unwrap_or((b'0' + i as u8) as char))
+    std::array::from_fn(|i| {
+        char::from_u32(zero + i as u32).filter(|c| c.is_numeric()).unwrap_or((b'0' + i as u8) as char)
+    })
 }
 
 /// Western digits in `s` written in `lang`'s digits.

@@ -7,9 +7,9 @@
 
 use serde::Serialize;
 
+use crate::event::{Event, Lang, Text};
 use crate::locale::dates;
 use crate::locale::words::{Labels, labels, registration_text, text_languages};
-use crate::event::{Event, Lang, Text};
 use crate::markup::plain;
 use crate::text::{join_lines, paragraphs};
 

@@ -50,7 +50,10 @@ fn card_and_screen_have_their_exact_pixel_sizes() {
             let text = squash(&pdf_text(&dir.join(format!("{stem}.pdf"))));
             assert!(text.contains(&squash(e.title.pick(e.language))), "{template} {stem}: title");
             assert!(text.contains(&squash(e.speakers[0].name.pick(e.language))), "{template} {stem}: speaker");
-            assert!(text.contains(&squash(&talkposter::locale::dates::when_in(talkposter::event::Lang::En, &e.time))), "{template} {stem}: time");
+            assert!(
+                text.contains(&squash(&talkposter::locale::dates::when_in(talkposter::event::Lang::En, &e.time))),
+                "{template} {stem}: time"
+            );
         }
     }
 }

@@ -4,6 +4,7 @@
 mod authoring;
 mod batch;
 mod common;
+mod corpus;
 mod docs;
 mod errors;
 mod golden;

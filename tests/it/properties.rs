@@ -264,3 +264,106 @@ proptest! {
         }
     }
 }
+
+/// Words of real titles, in several languages and lengths.
+const TITLE_WORDS: &[&str] = &[
+    "Learning",
+    "to",
+    "Generate",
+    "Diffusion",
+    "Models",
+    "and",
+    "the",
+    "Geometry",
+    "of",
+    "Random",
+    "Graphs",
+    "Towards",
+    "Comprehensive",
+    "Reproducible",
+    "Framework",
+    "for",
+    "Evaluating",
+    "Clinical",
+    "Decision",
+    "Support:",
+    "Lessons",
+    "from",
+    "Three",
+    "Randomised",
+    "Trials,",
+    "Archive",
+    "Street",
+    "Popular",
+    "Print",
+    "Censorship",
+    "Politics",
+    "Reading",
+    "Early-Modern",
+    "Europe",
+    "L²-cohomology",
+    "Grundwasserneubildung",
+    "Universitätsangehörigen",
+    "Begutachtung",
+    "Menschheitsfragen",
+    "свойствах",
+    "спектральных",
+    "последовательностей",
+    "когомологий",
+    "des",
+    "sciences",
+    "économiques",
+    "Éthique",
+    "À",
+    "propos",
+    "análisis",
+    "países",
+    "Ingeniería",
+    "quantum",
+    "gravity",
+    "y",
+    "g",
+    "jpq",
+    "Quigley",
+];
+
+proptest! {
+    #![proptest_config(cases(9))]
+
+    /// A title of 1 to 40 words, with texts of other lengths around it, is
+    /// made in every layout, or, past what a page holds, refused with the
+    /// number of words to cut, measured: with that many fewer it is made.
+    #[test]
+    fn titles_of_one_to_forty_words_are_made_or_refused_with_the_exact_cut(
+        title in prop::collection::vec(prop::sample::select(TITLE_WORDS), 1..=40),
+        abstract_words in 0usize..=320,
+        speakers in 1usize..=6,
+        layout in prop::sample::select(vec!["flyer", "card", "screen"]),
+    ) {
+        let prose = "Generative models learn the distribution of data from examples and sample new points from it";
+        let abstract_: Vec<&str> = prose.split(' ').cycle().take(abstract_words).collect();
+        let people: Vec<String> = (0..speakers).map(|i| format!("  - {{name: Dr. Guoqing Jiang {i}, affiliation: Department of Physics}}")).collect();
+        let yaml = |title: &[&str]| format!(
+            "title: {}\nspeaker:\n{}\ntime: {{date: 2025-06-13, start: \"16:00\"}}\nplace: Room 204\n{}",
+            quoted(&title.join(" ")),
+            people.join("\n"),
+            if abstract_.is_empty() { String::new() } else { format!("abstract: {}\n", quoted(&abstract_.join(" "))) },
+        );
+        let (dir, path) = event_file(&yaml(&title));
+        let o = render(&path, dir.path(), &["--template", layout, "--format", "pdf"]);
+        let err = stderr(&o);
+        if o.status.success() {
+            return Ok(());
+        }
+        prop_assert_eq!(o.status.code(), Some(1), "{}", err);
+        let cut = err.split("help: cut ").nth(1).and_then(|r| r.split(' ').next()).and_then(|n| n.parse::<usize>().ok());
+        prop_assert!(cut.is_some(), "refused without the words to cut:\n{}\n{}", yaml(&title), err);
+        if err.contains("from `title`") {
+            let cut = cut.unwrap();
+            prop_assert!(cut < title.len(), "{}", err);
+            let (dir, path) = event_file(&yaml(&title[..title.len() - cut]));
+            let again = render(&path, dir.path(), &["--template", layout, "--format", "pdf"]);
+            prop_assert!(again.status.success(), "cut {} words and still refused: {}", cut, stderr(&again));
+        }
+    }
+}

@@ -228,10 +228,15 @@ fn bad_colours() {
 #[test]
 fn language_and_markup_values() {
     let e = one_error(&format!("{MINIMAL}language: klingon\n"));
-    assert!(e.contains("language: `klingon` is not a language talkposter knows") && e.contains("use one of: en, zh"), "{e}");
+    assert!(
+        e.contains("language: `klingon` is not a language talkposter knows") && e.contains("use one of: en, zh"),
+        "{e}"
+    );
     let e = one_error(&format!("{MINIMAL}language: zh-Latn\n"));
     assert!(e.contains("did you mean `zh` or `zh-Hant` or `zh-HK`?"), "{e}");
-    for (written, lang) in [("fr", Lang::Fr), ("EN", Lang::En), ("zh-TW", Lang::ZhHant), ("zh_hk", Lang::ZhHk), ("ar", Lang::Ar)] {
+    for (written, lang) in
+        [("fr", Lang::Fr), ("EN", Lang::En), ("zh-TW", Lang::ZhHant), ("zh_hk", Lang::ZhHk), ("ar", Lang::Ar)]
+    {
         let e = load(&format!("{MINIMAL}language: {written}\n")).unwrap_or_else(|f| panic!("{written}: {f}"));
         assert_eq!(e.language, lang, "{written}");
     }
