@@ -93,3 +93,24 @@ fn screens_match_golden() {
     compare("screen", "2024-06-13-yilun-xu");
     compare("screen", "2025-11-06-weijian-luo");
 }
+
+/// The demanding corpus' worst cases, as they were approved: the longest
+/// title, the largest panels in the smallest layouts, a schedule, the
+/// fullest body, traditional Chinese.
+#[test]
+fn the_worst_cases_match_golden() {
+    let demanding = |name: &str| repo().join("tests/demanding").join(format!("{name}.yaml"));
+    for (layout, name) in [
+        ("flyer", "long-title-40"),
+        ("flyer", "panel-12"),
+        ("flyer", "long-body"),
+        ("flyer", "traditional"),
+        ("flyer", "schedule"),
+        ("card", "panel-16"),
+        ("card", "w-en-panel-16-summit"),
+        ("screen", "w-en-panel-16-summit"),
+        ("screen", "w-zh-long-title"),
+    ] {
+        compare_file(layout, &demanding(name));
+    }
+}
