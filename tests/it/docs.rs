@@ -56,11 +56,15 @@ fn renders(block: &str, origin: &str) {
 fn the_event_format_examples_render() {
     let doc = fs::read_to_string(repo().join("docs/event-format.md")).unwrap();
     let blocks = yaml_blocks(&doc);
-    assert_eq!(blocks.len(), 2, "a talk and a series");
+    let series = blocks.iter().find(|b| b.contains("\ntalks:")).expect("a series example");
     renders(&blocks[0], "docs/event-format.md");
+    // Other blocks are pieces of a talk: each makes a poster in a small one.
+    for piece in blocks.iter().skip(1).filter(|b| *b != series) {
+        renders(&format!("{MINIMAL}{piece}"), "docs/event-format.md (a piece of a talk)");
+    }
 
     // The series names the talk above as a file beside it, and writes one inline.
-    let dir = example_folder(&blocks[1], "series.yaml");
+    let dir = example_folder(series, "series.yaml");
     fs::write(dir.path().join("2024-06-13-yilun-xu.yaml"), &blocks[0]).unwrap();
     let out = dir.path().join("out");
     let o = batch(&[s(&dir.path().join("series.yaml")), "-o", s(&out), "--format", "pdf"]);
