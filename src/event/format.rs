@@ -49,6 +49,10 @@ pub struct EventFile {
     pub language: Option<LanguageCode>,
     /// plain (default): text prints exactly as typed. typst: text is Typst markup ($x^2$, *bold*).
     pub markup: Option<MarkupCode>,
+    /// The digits of dates and times: `native`, as the poster's language
+    /// writes them (the default: Persian ۱۶:۰۰, Bengali ১৬:০০), or `western`
+    /// (16:00).
+    pub digits: Option<DigitsCode>,
     /// Who runs the series (usually written once, in series.yaml's defaults).
     pub organizer: Option<Organizer>,
     /// The layout: flyer (default), card, screen, or a .typ file next to this one.
@@ -266,6 +270,13 @@ pub enum LanguageCode {
     Bn,
     #[serde(rename = "th")]
     Th,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DigitsCode {
+    Native,
+    Western,
 }
 
 #[derive(JsonSchema)]

@@ -151,6 +151,18 @@ impl Lang {
         }
     }
 
+    /// The right-to-left language text is mostly written in, if it is:
+    /// Urdu or Persian by the letters only they use, else Arabic; Hebrew.
+    pub fn right_to_left_of(s: &str) -> Option<Lang> {
+        match crate::text::writing_of(s)? {
+            Writing::Arabic if s.chars().any(|c| "ےںٹڈڑۂۓ".contains(c)) => Some(Lang::Ur),
+            Writing::Arabic if s.chars().any(|c| "پچژگکی".contains(c)) => Some(Lang::Fa),
+            Writing::Arabic => Some(Lang::Ar),
+            Writing::Hebrew => Some(Lang::He),
+            _ => None,
+        }
+    }
+
     /// Written right to left.
     pub fn is_rtl(self) -> bool {
         matches!(self.writing(), Writing::Arabic | Writing::Hebrew)
@@ -345,6 +357,9 @@ pub struct Event {
     pub series: Option<Text>,
     pub language: Lang,
     pub markup: Markup,
+    /// Dates and times in Western digits (0–9) even where the poster's
+    /// language writes its own (`digits: western`).
+    pub western_digits: bool,
     pub organizer: Option<Organizer>,
     pub template: Option<TemplateRef>,
 }

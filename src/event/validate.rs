@@ -32,6 +32,7 @@ pub mod keys {
         "note",
         "language",
         "markup",
+        "digits",
         "organizer",
         "template",
         "series",
@@ -147,12 +148,21 @@ impl Check<'_> {
         let abstract_ = self.optional(&f, "abstract", |c, v, p| c.text(v, p));
         let note = self.optional(&f, "note", |c, v, p| c.text(v, p));
         let series = self.optional(&f, "series", |c, v, p| c.text(v, p));
-        let language = self.optional(&f, "language", |c, v, p| c.language(v, p)).unwrap_or(Lang::En);
+        // Without `language:`, a poster whose title and abstract are in a
+        // right-to-left script is set right to left, in that language.
+        let language = self.optional(&f, "language", |c, v, p| c.language(v, p)).unwrap_or_else(|| {
+            let main: Vec<&str> =
+                [title.as_ref(), abstract_.as_ref()].into_iter().flatten().flat_map(|t| t.strings()).collect();
+            Lang::right_to_left_of(&main.join("\n")).unwrap_or(Lang::En)
+        });
         let markup = self
             .optional(&f, "markup", |c, v, p| {
                 c.choice(v, p, &["plain", "typst"]).map(|s| if s == "typst" { Markup::Typst } else { Markup::Plain })
             })
             .unwrap_or(Markup::Plain);
+        let western_digits = self
+            .optional(&f, "digits", |c, v, p| c.choice(v, p, &["native", "western"]).map(|s| s == "western"))
+            .unwrap_or(false);
         let organizer = self.optional(&f, "organizer", |c, v, p| c.organizer(v, p));
         let template = self.optional(&f, "template", |c, v, p| c.template(v, p));
         Some(Event {
@@ -170,6 +180,7 @@ impl Check<'_> {
             series,
             language,
             markup,
+            western_digits,
             organizer,
             template,
         })

@@ -168,7 +168,8 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
 
     let t = &e.time;
     let (zh, en) = (dates::when_in(Lang::Zh, t), dates::when_in(Lang::En, t));
-    let lines = Text::Localized(date_languages(e).into_iter().map(|l| (l, dates::when_in(l, t))).collect());
+    let when = |l: Lang| dates::with_digits(l, dates::when_in(l, t), e.western_digits);
+    let lines = Text::Localized(date_languages(e).into_iter().map(|l| (l, when(l))).collect());
     let time = dict([
         ("date", string(&t.date.to_string())),
         ("year", (t.date.year() as i64).into_value()),

@@ -71,6 +71,15 @@ fn localized_digits(lang: Lang, s: &str) -> String {
     s.chars().map(|c| c.to_digit(10).map_or(c, |n| d[n as usize])).collect()
 }
 
+/// `s` (a date or time written in `lang`) in Western digits when `western`.
+pub fn with_digits(lang: Lang, s: String, western: bool) -> String {
+    if !western {
+        return s;
+    }
+    let native = digits(lang);
+    s.chars().map(|c| native.iter().position(|d| *d == c).map_or(c, |i| (b'0' + i as u8) as char)).collect()
+}
+
 /// `16:00`, always two-digit hours, in Western digits (for data and files).
 pub fn hhmm(t: Time) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
@@ -230,6 +239,16 @@ mod tests {
             let expected = localized_digits(lang, "13");
             assert!(date.contains(&expected), "{lang:?}: {date} has no {expected}");
         }
+    }
+
+    #[test]
+    fn western_digits_on_request() {
+        let w = when(date(2024, 6, 13), time(16, 0, 0, 0), None);
+        let persian = when_in(Lang::Fa, &w);
+        assert!(persian.contains("۱۶:۰۰"), "{persian}");
+        let western = with_digits(Lang::Fa, persian.clone(), true);
+        assert!(western.contains("16:00") && western.contains("13") && western.contains("2024"), "{western}");
+        assert_eq!(with_digits(Lang::Fa, persian.clone(), false), persian);
     }
 
     #[test]

@@ -112,7 +112,7 @@ pub fn in_language(e: &Event, lang: Lang) -> Facts {
         subtitle: e.subtitle.as_ref().map(short),
         speakers,
         hosts: e.hosts.iter().map(|h| short(&h.name)).collect(),
-        when: dates::when_in(lang, &e.time),
+        when: dates::with_digits(lang, dates::when_in(lang, &e.time), e.western_digits),
         timezone: e.time.timezone.clone(),
         place: e.place.as_ref().map(short),
         online: e.online.as_ref().map(|o| OnlineFacts {

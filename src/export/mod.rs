@@ -1,6 +1,8 @@
 //! Writing the poster: PDF and PNG bytes, and files that appear whole or not
 //! at all (written to a temporary name in the same folder, then renamed).
 
+mod clusters;
+
 use std::borrow::Borrow;
 use std::io::Write;
 use std::path::Path;
@@ -14,7 +16,9 @@ use crate::limits::{self, MAX_RASTER_PIXELS};
 /// The poster as PDF. No timestamp, so the same input gives the same bytes.
 pub fn pdf(doc: &PagedDocument) -> Result<Vec<u8>, Diagnostic> {
     let options = typst_pdf::PdfOptions::default();
-    typst_pdf::pdf(doc, &options).map_err(|errors| {
+    // Each cluster's text once, so the PDF reads back as written.
+    let doc = clusters::rejoined(doc);
+    typst_pdf::pdf(&doc, &options).map_err(|errors| {
         let why: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
         Diagnostic::new(format!("the PDF could not be made: {}", why.join("; ")))
     })
