@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::event::{Event, Lang, Text};
+use crate::event::{Event, Lang, Text, Writing};
 use crate::locale::dates;
 use crate::locale::words::{Labels, labels, registration_text, text_languages};
 use crate::markup::plain;
@@ -78,8 +78,11 @@ pub fn every_language(e: &Event) -> Vec<Facts> {
 pub fn in_language(e: &Event, lang: Lang) -> Facts {
     let main = e.language;
     let l = labels(lang);
-    // Typst markup told as the text a reader sees.
-    let seen = |s: &str| plain(s, e.markup);
+    // Typst markup told as the text a reader sees; text running the other
+    // way from the announcement's language set apart with Unicode's
+    // isolates, so a Latin name keeps its order in Arabic text (and an
+    // Arabic one in English text).
+    let seen = |s: &str| isolated(lang, plain(s, e.markup));
     let short = |t: &Text| seen(&join_lines(t.pick(lang)));
     // A long text is told in the poster's language, and in another only
     // where the event has it in that language.
@@ -133,6 +136,13 @@ pub fn in_language(e: &Event, lang: Lang) -> Facts {
         organizer: e.organizer.as_ref().map(|o| short(&o.name)),
         organizer_url: e.organizer.as_ref().and_then(|o| o.url.clone()),
     }
+}
+
+/// `s` between first-strong and pop directional isolates (U+2068, U+2069)
+/// when its direction is not the language's.
+fn isolated(lang: Lang, s: String) -> String {
+    let rtl = matches!(crate::text::writing_of(&s), Some(Writing::Arabic | Writing::Hebrew));
+    if rtl != lang.is_rtl() && crate::text::writing_of(&s).is_some() { format!("\u{2068}{s}\u{2069}") } else { s }
 }
 
 fn speaker_line(speakers: &[SpeakerFacts], l: &Labels) -> String {

@@ -156,3 +156,65 @@ fn the_fonts_command_lists_bundled_and_font_path_families() {
     }
     assert!(listing.lines().any(|l| l.starts_with("Noto Serif ") && l.ends_with("--font-path")), "{listing}");
 }
+
+/// For each line of ink (dark pixels) between the header and the footer of
+/// a poster's PNG: whether it starts at the text's left edge and whether it
+/// ends at its right edge. Returns how many lines are flush left and how
+/// many flush right: ragged lines (a title, a name, an info row) tell the
+/// poster's direction.
+fn flush_lines(png: &Path) -> (usize, usize) {
+    let img = image::open(png).unwrap().to_luma8();
+    let (w, h) = img.dimensions();
+    let mut rows: Vec<(u32, u32)> = Vec::new();
+    // Below the header band, above the footer.
+    for y in h * 18 / 100..h * 93 / 100 {
+        let ink: Vec<u32> = (0..w).filter(|&x| img.get_pixel(x, y).0[0] < 100).collect();
+        let (Some(&l), Some(&r)) = (ink.first(), ink.last()) else { continue };
+        // Not a band or a rule across the page, not a stray pixel.
+        if r - l < w * 95 / 100 && ink.len() > 2 {
+            rows.push((l, r));
+        }
+    }
+    let left = rows.iter().map(|r| r.0).min().unwrap_or(0);
+    let right = rows.iter().map(|r| r.1).max().unwrap_or(0);
+    let near = w / 150;
+    (rows.iter().filter(|r| r.0 <= left + near).count(), rows.iter().filter(|r| r.1 + near >= right).count())
+}
+
+#[test]
+fn right_to_left_posters_are_mirrored_in_every_layout() {
+    let out = tempfile::tempdir().unwrap();
+    let demanding = |name: &str| repo().join("tests/demanding").join(format!("{name}.yaml"));
+    for layout in ["flyer", "card", "screen"] {
+        for event in [
+            "w-he-parentheses-line-ends",
+            "w-ar-harakat-manuscripts",
+            "w-fa-subsidence-seminar",
+            "w-ur-heatwave-seminar",
+        ] {
+            let o = render(&demanding(event), out.path(), &["--template", layout, "--format", "png", "--ppi", "60"]);
+            assert!(o.status.success(), "{layout} {event}: {}", stderr(&o));
+            let (left, right) = flush_lines(&out.path().join(format!("{event}.png")));
+            assert!(right > 2 * left.max(1), "{layout} {event}: {left} lines flush left, {right} flush right");
+        }
+    }
+    // And a left-to-right flyer the other way round.
+    let o = render(&demanding("w-en-panel-3-two-chairs"), out.path(), &["--format", "png", "--ppi", "60"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (left, right) = flush_lines(&out.path().join("w-en-panel-3-two-chairs.png"));
+    assert!(left > 2 * right.max(1), "{left} lines flush left, {right} flush right");
+}
+
+#[test]
+fn a_right_to_left_title_and_abstract_choose_the_poster_language() {
+    let (dir, path) = event_file(&MINIMAL.replace("title: A talk", "title: מודלים חישוביים של רכישת שפה"));
+    let o = render(&path, dir.path(), &["--format", "pdf"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The Hebrew kind and date: the poster took the title's language
+    // (extracted in either order: this extractor reads glyphs visually).
+    let text = pdf_text(&dir.path().join("talk.pdf"));
+    for word in ["הרצאה", "ביוני"] {
+        let reversed: String = word.chars().rev().collect();
+        assert!(text.contains(word) || text.contains(&reversed), "{word}: {text}");
+    }
+}
