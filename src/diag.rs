@@ -185,6 +185,37 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// `s` with control characters written as `\u{1B}`: a message never sends
+/// a terminal what a hostile file put in it (colours, a cleared screen).
+fn escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() && c != '\n' {
+            out.push_str(&format!("\\u{{{:X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A file's text for a snippet with its control characters masked by `?`,
+/// byte for byte (a control character is one byte, or two from U+0080), so
+/// the span still marks the same text.
+fn masked(s: &str) -> String {
+    s.chars()
+        .map(
+            |c| {
+                if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
+                    "?".repeat(c.len_utf8())
+                } else {
+                    c.to_string()
+                }
+            },
+        )
+        .collect()
+}
+
 /// Prints diagnostics to stderr, in colour on a terminal.
 pub fn eprint(diagnostics: &[Diagnostic]) {
     use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
@@ -202,12 +233,13 @@ pub fn report(out: &mut dyn WriteColor, diagnostics: &[Diagnostic]) {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
         };
-        let notes = || d.help.iter().map(|h| format!("help: {h}")).collect::<Vec<_>>();
+        let notes = || d.help.iter().map(|h| format!("help: {}", escaped(h))).collect::<Vec<_>>();
         let printed = match (&d.file, &d.snippet) {
             (Some(path), Some((text, span))) => {
                 let (text, span) = shorten_line(text, span.clone());
-                let file = SimpleFile::new(path.display().to_string(), text.as_ref());
-                let cs = start().with_message(d.headline()).with_notes(notes());
+                let text = masked(&text);
+                let file = SimpleFile::new(escaped(&path.display().to_string()), text.as_str());
+                let cs = start().with_message(escaped(&d.headline())).with_notes(notes());
                 let cs = cs.with_labels(vec![Label::primary((), span.clone())]);
                 term::emit(out, &config, &file, &cs).is_ok()
             }
@@ -219,6 +251,7 @@ pub fn report(out: &mut dyn WriteColor, diagnostics: &[Diagnostic]) {
                 Some(path) => format!("{}: {}", path.display(), d.headline()),
                 None => d.headline(),
             };
+            let headline = escaped(&headline);
             let empty = SimpleFile::new(String::new(), "");
             let _ = term::emit(out, &config, &empty, &start().with_message(headline).with_notes(notes()));
         }
@@ -228,6 +261,19 @@ pub fn report(out: &mut dyn WriteColor, diagnostics: &[Diagnostic]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        assert_eq!(escaped("a\u{1b}[2Jb\u{0}"), "a\\u{1B}[2Jb\\u{0}");
+        let text = "url: \u{1b}[31mx\u{85}y";
+        assert_eq!(masked(text).len(), text.len());
+        assert!(!masked(text).chars().any(|c| c.is_control()));
+        let d = Diagnostic::new("bad \u{1b}[2J").at(&SourceText { path: "e.yaml".into(), text: text.into() }, 5..9);
+        let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
+        report(&mut out, &[d]);
+        let printed = String::from_utf8(out.into_inner()).unwrap();
+        assert!(!printed.contains('\u{1b}') && !printed.contains('\u{85}'), "{printed:?}");
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {

@@ -84,11 +84,35 @@ fn names() -> Vec<&'static str> {
 
 /// The one rule for `template:` and `--template`: a built-in layout's name,
 /// or an existing `.typ` file relative to `base`. An error is (message, help).
-pub fn resolve(name: &str, base: &Path) -> Result<TemplateRef, (String, String)> {
+///
+/// With `within` (for `template:` in an event or series file), the file must
+/// be a `.typ` file inside that folder, the folder of the file that names
+/// it: a talk received from someone else cannot make talkposter read, and
+/// print, another of the organizer's files (`/etc/hostname`,
+/// `../../secret.txt`). Nothing is read to decide. `--template` on the
+/// command line is the organizer's own choice and free.
+pub fn resolve(name: &str, base: &Path, within: Option<&Path>) -> Result<TemplateRef, (String, String)> {
     if is_builtin(name) {
         return Ok(TemplateRef::BuiltIn(name.to_string()));
     }
     let path = base.join(name);
+    if let Some(folder) = within {
+        let confined = || {
+            let file = std::fs::canonicalize(&path).ok()?;
+            let folder = std::fs::canonicalize(folder).ok()?;
+            let typ = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("typ"));
+            (typ && file.starts_with(&folder)).then_some(())
+        };
+        if path.exists() && confined().is_none() {
+            return Err((
+                format!("`{name}` is not a layout in this file's folder"),
+                format!(
+                    "a template named in an event or series file must be a .typ file inside `{}`, the folder of the file that names it; give any other with --template on the command line",
+                    folder.display()
+                ),
+            ));
+        }
+    }
     if path.is_file() {
         return Ok(TemplateRef::File(path));
     }
@@ -134,10 +158,10 @@ mod tests {
     #[test]
     fn names_paths_and_typos() {
         let here = Path::new(".");
-        assert_eq!(resolve("card", here), Ok(TemplateRef::BuiltIn("card".into())));
-        let (message, help) = resolve("flyr", here).unwrap_err();
+        assert_eq!(resolve("card", here, None), Ok(TemplateRef::BuiltIn("card".into())));
+        let (message, help) = resolve("flyr", here, None).unwrap_err();
         assert_eq!(message, "`flyr` is not a built-in layout");
         assert_eq!(help, "did you mean `flyer`? Built-in layouts: flyer, card, screen");
-        assert_eq!(resolve("x/none.typ", here).unwrap_err().0, "file `x/none.typ` not found");
+        assert_eq!(resolve("x/none.typ", here, None).unwrap_err().0, "file `x/none.typ` not found");
     }
 }

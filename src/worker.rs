@@ -354,6 +354,25 @@ fn exit_with_parent() {
 /// The message and place of the last panic in a worker, kept by its hook.
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 
+/// A source file's name as a bug report needs it, without where it was
+/// built: `typst-layout-0.15.1/src/inline/shaping.rs`, not the build
+/// machine's path to its crate registry.
+fn source_name(file: &str) -> &str {
+    if !file.starts_with(['/', '\\']) && !file.contains(':') {
+        // Already relative: this crate's own `src/…`.
+        return file;
+    }
+    let parts: Vec<(usize, &str)> = file.match_indices(['/', '\\']).collect();
+    // From the crate's folder (the one before `src/`), else the file's name.
+    match file.rfind("/src/").or_else(|| file.rfind("\\src\\")) {
+        Some(src) => {
+            let start = parts.iter().rev().map(|(i, _)| *i).find(|i| *i < src).map_or(0, |i| i + 1);
+            &file[start..]
+        }
+        None => parts.last().map_or(file, |(i, _)| &file[i + 1..]),
+    }
+}
+
 /// The worker's side: `talkposter worker` reads requests from stdin and
 /// answers each on stdout until stdin closes.
 pub fn serve(font_dirs: Vec<PathBuf>) -> ExitCode {
@@ -366,7 +385,7 @@ pub fn serve(font_dirs: Vec<PathBuf>) -> ExitCode {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        let at = info.location().map(|l| format!(" (at {}:{})", l.file(), l.line())).unwrap_or_default();
+        let at = info.location().map(|l| format!(" (at {}:{})", source_name(l.file()), l.line())).unwrap_or_default();
         *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{what}{at}"));
     }));
     let work = std::thread::Builder::new().name("layout".into()).stack_size(STACK_SIZE).spawn(move || {
@@ -396,6 +415,15 @@ pub fn serve(font_dirs: Vec<PathBuf>) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn panic_locations_name_no_build_machine_path() {
+        let registry =
+            "/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/typst-layout-0.15.1/src/inline/shaping.rs";
+        assert_eq!(source_name(registry), "typst-layout-0.15.1/src/inline/shaping.rs");
+        assert_eq!(source_name("src/layout/mod.rs"), "src/layout/mod.rs");
+        assert_eq!(source_name("lib.rs"), "lib.rs");
+    }
 
     #[test]
     fn frames_round_trip_and_end_cleanly() {

@@ -98,7 +98,7 @@ pub(super) fn start_workers(font_dirs: &[PathBuf], time_limit: Duration, jobs: u
 
 /// `--template`: the same rule as `template:` in an event, from the current folder.
 pub(super) fn template_arg(s: &str, flag: &str) -> Result<TemplateRef, Failure> {
-    templates::resolve(s, Path::new("."))
+    templates::resolve(s, Path::new("."), None)
         .map_err(|(message, help)| Diagnostic::new(message).key(flag).help(help).into())
 }
 

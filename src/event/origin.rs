@@ -59,6 +59,12 @@ impl Origin {
         }
     }
 
+    /// The file the value at `path` was written in: the talk's own, or the
+    /// series file (its defaults, or an inline talk).
+    pub fn written_in(&self, path: &KeyPath) -> &Path {
+        self.locate(path, false).map_or(self.file(), |(layer, _)| layer.source.path.as_path())
+    }
+
     fn diagnostic(&self, path: &KeyPath, message: impl Into<String>, key: bool) -> Diagnostic {
         let d = Diagnostic::new(message);
         let d = if path.is_root() { d } else { d.key(path.to_string()) };

@@ -314,7 +314,17 @@ impl Check<'_> {
             self.error(
                 path,
                 format!("is {} characters long, over the limit of {MAX_TEXT_CHARS} for one text", s.chars().count()),
-                Some("a poster holds about 600 words (some 4,000 characters): shorten it to that".into()),
+                Some("a poster holds about 550 words (some 4,000 characters): shorten it to that".into()),
+            );
+            return None;
+        }
+        // A control character (NUL, an escape sequence) prints nothing and
+        // would travel raw into calendars, announcements and terminals.
+        if let Some(c) = s.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')) {
+            self.error(
+                path,
+                format!("holds a control character (U+{:04X}) that cannot be printed", c as u32),
+                Some("remove it (it often comes with text copied from a terminal or a binary file)".into()),
             );
             return None;
         }
@@ -559,6 +569,19 @@ impl Check<'_> {
 
     fn url(&mut self, v: &Value, path: &KeyPath) -> Option<String> {
         let s = self.string(v, path)?;
+        // The address is written as it is given (on the poster, in its QR
+        // code, in calendars and announcements), so it is checked as it is:
+        // the URL parser would quietly drop a line break or a tab.
+        if let Some(c) = s.chars().find(|c| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(*c)) {
+            let shown =
+                if c.is_whitespace() || c.is_control() { format!("U+{:04X}", c as u32) } else { format!("`{c}`") };
+            self.error(
+                path,
+                format!("has a character a web address cannot hold: {shown}"),
+                Some(format!("write it percent-encoded (`%{:02X}`), or remove it", c as u32 & 0xFF)),
+            );
+            return None;
+        }
         match url::Url::parse(&s) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()) => Some(s),
             Ok(u) if matches!(u.scheme(), "http" | "https") => {
@@ -605,7 +628,8 @@ impl Check<'_> {
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && !bare.contains(|c: char| c.is_whitespace() || c == ',' || c == ';')
+            && !bare.contains(|c: char| c.is_whitespace() || c.is_control() || ",;<>\"()[]\\".contains(c))
+            && !address.contains(|c: char| c.is_whitespace() || c.is_control() || "<>\"`".contains(c))
             && bare.matches('@').count() == 1;
         if fine {
             return Some(format!("mailto:{address}"));
@@ -680,7 +704,10 @@ impl Check<'_> {
 
     fn template(&mut self, v: &Value, path: &KeyPath) -> Option<TemplateRef> {
         let s = self.string(v, path)?;
-        match templates::resolve(&s, self.base_dir) {
+        // Confined to the folder of the file it is written in (the talk's,
+        // or the series file's for its defaults).
+        let named_in = self.origin.written_in(path);
+        match templates::resolve(&s, self.base_dir, Some(crate::files::folder_of(named_in))) {
             Ok(t) => Some(t),
             Err((message, help)) => {
                 self.error(path, message, Some(help));

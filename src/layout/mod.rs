@@ -137,6 +137,13 @@ impl Layouter {
     /// laid out again with fewer words until it fits, and the problem says
     /// how many words to cut.
     pub fn layout(&self, event: &Event, assets: &Assets, template: &TemplateRef) -> Result<Compiled, Vec<Problem>> {
+        // A character no font has is reported before Typst shapes it: its
+        // placeholder glyphs can split a cluster and crash Typst's shaper
+        // (typst-layout 0.15.1, inline/shaping.rs:444).
+        let undrawable = self.undrawable(event, template)?;
+        if !undrawable.is_empty() {
+            return Err(vec![Problem::MissingGlyphs(undrawable)]);
+        }
         let first = self.attempt(event, assets, template, 0)?;
         let problems = match first {
             Ok(compiled) => return Ok(compiled),
@@ -165,6 +172,29 @@ impl Layouter {
                 other => other,
             })
             .collect())
+    }
+
+    /// The characters of the event's texts that no font of the book the
+    /// layout sees can draw (marks, joiners and other characters that draw
+    /// nothing aside).
+    fn undrawable(&self, event: &Event, template: &TemplateRef) -> Result<Vec<char>, Vec<Problem>> {
+        let other = |d: Diagnostic| vec![Problem::Other(d)];
+        let custom = matches!(template, TemplateRef::File(_));
+        let brand = event.organizer.as_ref().and_then(|o| o.font.as_deref());
+        let fonts = self.fonts(self.needs_system_fonts(custom, brand)?).map_err(other)?;
+        let book = fonts.book();
+        let drawn = |c: char| !(c.is_whitespace() || c.is_control() || typst::text::is_default_ignorable(c));
+        let covered = |c: char| (0..).map_while(|i| book.info(i)).any(|info| info.coverage.contains(c as u32));
+        let mut missing: Vec<char> = text_fields(event)
+            .into_iter()
+            .flat_map(|(_, t)| t.strings())
+            .flat_map(str::chars)
+            .filter(|c| drawn(*c))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        missing.retain(|c| !covered(*c));
+        Ok(missing)
     }
 
     /// One layout with `relief`, checked: the problems found, or an error

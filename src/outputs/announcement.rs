@@ -78,6 +78,7 @@ impl Announcer {
         env.set_recursion_limit(64);
         env.add_filter("wrap", wrap);
         env.add_filter("md", markdown_escape);
+        env.add_filter("link", markdown_link);
         let mut announcer = Announcer { env, custom: Vec::new() };
         for (kind, source) in BUILT_IN {
             announcer.add(kind, source.to_string(), None)?;
@@ -180,6 +181,21 @@ fn markdown_escape(text: String) -> String {
             out.push('\\');
         }
         out.push(c);
+    }
+    out
+}
+
+/// A link target for Markdown: characters that would end the target or
+/// open markup (`(`, `)`, `<`, `>`, space) percent-encoded. Addresses were
+/// checked to hold none of the others.
+fn markdown_link(url: String) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '(' | ')' | '<' | '>' | ' ' | '[' | ']' | '\\' | '`' | '"' => out.push_str(&format!("%{:02X}", c as u32)),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
     }
     out
 }

@@ -232,6 +232,9 @@ fn escape(s: &str) -> String {
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
             '\r' => {}
+            // Nothing that is not text: a line break is the only control
+            // a property may hold, escaped above.
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }

@@ -348,3 +348,78 @@ fn a_large_series_logo_is_prepared_once_and_an_impossible_one_refused_for_each_t
     );
     assert!(peak < 400, "peak memory {peak} MB");
 }
+
+#[test]
+fn an_event_cannot_name_a_file_outside_its_folder_as_its_template() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "the organizer's secret").unwrap();
+    std::fs::write(outside.path().join("layout.typ"), "the organizer's secret").unwrap();
+    for named in [
+        "/etc/hostname".to_string(),
+        "/proc/self/environ".to_string(),
+        s(&outside.path().join("secret.txt")).to_string(),
+        s(&outside.path().join("layout.typ")).to_string(),
+        "linked.typ".to_string(),
+        "notes.txt".to_string(),
+    ] {
+        let dir = folder(&[("bad.yaml", &talk(&format!("template: \"{named}\"\n"))), ("notes.txt", b"not a layout")]);
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.path().join("linked.typ")).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let o = run(dir.path(), out.path(), &[]);
+        let err = stderr(&o);
+        assert!(err.contains("bad.yaml:5:") && err.contains("template:"), "{named}: {err}");
+        assert!(err.contains("is not a layout in this file's folder"), "{named}: {err}");
+        assert!(!err.contains("secret") || named.contains("secret"), "{named}: the file's content is quoted: {err}");
+        assert!(!err.contains("organizer's secret"), "{named}: {err}");
+        good_ones_survive(out.path(), "bad");
+    }
+    // The organizer's own choice on the command line is free.
+    let (dir, path) = event_file(MINIMAL);
+    let layout = dir.path().join("mine.typ");
+    std::fs::write(
+        &layout,
+        "#import \"/talkposter/lib.typ\": *\n#set page(width: 10cm, height: 5cm)\n#first(data.title)\n",
+    )
+    .unwrap();
+    let o = render(&path, dir.path(), &["--template", s(&layout), "--format", "pdf"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn links_cannot_inject_calendar_lines_markdown_or_terminal_codes() {
+    for (extra, key, shown) in [
+        (
+            "online: {url: \"https://x.org/j/1\\r\\nEND:VEVENT\\r\\nBEGIN:VEVENT\\r\\nSUMMARY:evil\"}\n",
+            "online.url",
+            "U+000D",
+        ),
+        (
+            "speaker: {name: Dr. Bad, homepage: \"https://example.org/a)<script>alert(1)</script>\"}\n",
+            "speaker.homepage",
+            "`<`",
+        ),
+        ("online: {url: \"\\e[2J\\e[31mhttps://x.org\"}\n", "online.url", "U+001B"),
+        ("registration: \"mailto:a@b.org?subject=<img src=x onerror=alert(1)>\"\n", "registration", "e-mail address"),
+        ("abstract: \"text with a NUL \\0 in it\"\n", "abstract", "U+0000"),
+    ] {
+        let dir = folder(&[("bad.yaml", &talk(extra))]);
+        let out = tempfile::tempdir().unwrap();
+        let o = run(dir.path(), out.path(), &["--format", "pdf,png,ics,txt,md"]);
+        let err = stderr(&o);
+        assert!(err.contains(&format!("{key}:")) && err.contains(shown), "{extra}: {err}");
+        assert!(!err.contains('\u{1b}') && !err.contains('\0'), "control characters reach the terminal: {err:?}");
+        good_ones_survive(out.path(), "bad");
+    }
+    // Addresses that are fine but hold `(` `)` stay inside their Markdown link.
+    let dir = folder(&[(
+        "odd.yaml",
+        &talk("speaker: {name: Dr. Odd, homepage: \"https://example.org/a_(b)/[c]?q=1&r=(2)\"}\n"),
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    let o = batch(&[s(dir.path()), "-o", s(out.path()), "--format", "md,ics"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = std::fs::read_to_string(out.path().join("odd.md")).unwrap();
+    assert!(md.contains("(https://example.org/a_%28b%29/%5Bc%5D?q=1&r=%282%29)"), "{md}");
+    let ics = std::fs::read_to_string(out.path().join("odd.ics")).unwrap();
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1);
+}

@@ -367,3 +367,32 @@ proptest! {
         }
     }
 }
+
+/// Inputs long property runs found, kept as tests: each must end in the
+/// ordinary message at its field, never in Typst's shaper failing.
+#[test]
+fn texts_that_crashed_typsts_shaper_are_named_at_their_field() {
+    for (markup, field, text) in [
+        // A right-to-left override, a tab and a mark before a character no
+        // font has: Typst 0.15.1 splits the cluster (inline/shaping.rs:444).
+        ("plain", "name", "\u{202e}\t\u{301}\u{13000}#"),
+        ("typst", "bio", "$\u{13000}\u{301}\u{200d}$"),
+    ] {
+        let yaml = format!(
+            "title: A\nmarkup: {markup}\nspeaker:\n  - {{name: {}, bio: {}}}\ntime: {{date: 2024-06-13, start: \"16:00\"}}\nplace: Room 1\n",
+            if field == "name" { quoted(text) } else { "Dr. A".into() },
+            if field == "bio" { quoted(text) } else { "\"A bio\"".into() },
+        );
+        for layout in ["flyer", "card", "screen"] {
+            let (dir, path) = event_file(&yaml);
+            let o = render(&path, dir.path(), &["--template", layout]);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(1), "{err}");
+            assert!(
+                err.contains(&format!("speaker[0].{field}: no font of the poster can draw `𓀀`")),
+                "{layout}: {err}"
+            );
+            assert!(!err.contains("unexpectedly") && !err.contains(".cargo"), "{layout}: {err}");
+        }
+    }
+}
