@@ -93,6 +93,21 @@ struct Run<'a> {
     manifest: Mutex<Manifest>,
 }
 
+/// Set when the user interrupts the run (Ctrl-C, SIGTERM): no new talk is
+/// started, the ones under way finish and are written (or not) whole, and
+/// the series' own files are left as they were.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Asks the running batch to stop at the next talk (from a signal handler).
+pub fn interrupt() {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Whether the run was interrupted.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Renders every talk; `on_done` hears of each as it finishes (any thread).
 pub fn run(
     talks: Vec<Talk>,
@@ -115,7 +130,7 @@ pub fn run(
     let queue = Mutex::new(talks.into_iter().zip(claims).enumerate());
     let done = Mutex::new(Vec::with_capacity(n));
     let work = |slot: usize| {
-        loop {
+        while !interrupted() {
             let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
             let Some((i, (talk, claim))) = next else { break };
             let result = run.one_caught(slot, talk, claim);
@@ -140,7 +155,7 @@ pub fn run(
     let results: Vec<TalkResult> = results.into_iter().map(|(_, r)| r).collect();
     let mut manifest = run.manifest.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut report = Report { results, series: Vec::new() };
-    if options.series_outputs {
+    if options.series_outputs && !interrupted() {
         report.series = series_outputs(&report.results, listed, options, workers, &run.assets, &mut manifest);
     }
     manifest.save();

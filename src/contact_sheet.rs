@@ -23,10 +23,14 @@ use crate::templates;
 /// Where the thumbnail of the talk `stem` is kept, inside the output folder,
 /// for the talks a later run finds up to date.
 pub fn thumbnail_path(out_dir: &Path, stem: &str) -> PathBuf {
-    out_dir.join(".talkposter/thumbs").join(format!("{stem}.png"))
+    out_dir.join(THUMBS).join(format!("{stem}.png"))
 }
 
 /// The sheet's file name, without its extension: no talk may take it.
+/// talkposter's own folder in the output folder, and its thumbnails.
+pub const OWN_FOLDER: &str = ".talkposter";
+pub const THUMBS: &str = ".talkposter/thumbs";
+
 pub const NAME: &str = "contact-sheet";
 /// Thumbnail width in pixels: 40 mm on the sheet.
 pub const THUMB_WIDTH: u32 = 152;

@@ -132,6 +132,36 @@ pub fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// Opens `path` to append, creating it, but never through a symbolic link
+/// (the open fails if `path` is one).
+pub fn open_append_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path)
+}
+
+/// Refuses an output folder where one of talkposter's own files or folders
+/// (`names`, relative to `out_dir`) is a symbolic link: a link planted
+/// there would send the batch's writes outside the folder.
+pub fn no_links_among(out_dir: &Path, names: &[&str]) -> Result<(), Diagnostic> {
+    for name in names {
+        let path = out_dir.join(name);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Diagnostic::new(format!(
+                "`{}` is a link: talkposter writes its own files only inside the output folder",
+                path.display()
+            ))
+            .help("remove the link (it was not made by talkposter), or choose another output folder with -o"));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ use crate::series::Checked;
 use crate::templates;
 
 pub const MANIFEST: &str = ".talkposter-manifest.json";
-const JOURNAL: &str = ".talkposter-manifest.journal";
+pub const JOURNAL: &str = ".talkposter-manifest.journal";
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Manifest {
@@ -85,7 +85,8 @@ impl Manifest {
         let change = Change { stem: stem.to_string(), entry };
         if let Some(dir) = &self.dir {
             if self.journal.is_none() && std::fs::create_dir_all(dir).is_ok() {
-                let file = std::fs::OpenOptions::new().create(true).append(true).open(dir.join(JOURNAL));
+                // Never through a link someone planted in the folder.
+                let file = crate::files::open_append_no_follow(&dir.join(JOURNAL));
                 self.journal = file.ok();
             }
             if let (Some(journal), Ok(mut line)) = (&mut self.journal, serde_json::to_vec(&change)) {

@@ -16,11 +16,12 @@ use crate::event::TemplateRef;
 use crate::outputs::announcement::Announcer;
 use crate::pipeline::Options;
 use crate::worker::{Isolation, Workers};
-use crate::{contact_sheet, series, templates};
+use crate::{contact_sheet, incremental, series, templates};
 
 /// `render FILE`: a batch of one, always rendered, printing the paths written.
 pub fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
     let options = render_options(&args.output)?;
+    stop_cleanly_on_signals(&options.poster.out_dir);
     let workers = workers(&args.output, 1)?;
     let talks = series::collect(std::slice::from_ref(&args.event))?;
     let report = batch::run(talks, &options, &workers, &|_| {});
@@ -31,10 +32,20 @@ pub fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
                 paths.iter().for_each(|p| println!("{}", p.display()));
             }
             Outcome::UpToDate => {}
+            Outcome::Failed(_) if batch::interrupted() => return Ok(ExitCode::from(130)),
             Outcome::Failed(f) => return Err(f),
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// On Ctrl-C or SIGTERM, lets the writes under way finish (each file, and
+/// each talk's set of files, appears whole or not at all) and starts no
+/// new talk. Temporary files a killed run left in `out_dir` are removed now.
+fn stop_cleanly_on_signals(out_dir: &Path) {
+    let _ = ctrlc::set_handler(batch::interrupt);
+    crate::export::remove_stale_temporaries(out_dir);
+    crate::export::remove_stale_temporaries(&out_dir.join(contact_sheet::THUMBS));
 }
 
 /// What `render` (and `watch`) make of one talk: its posters, nothing about a series.
@@ -64,11 +75,19 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, Failure> {
     };
     let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), |j| j as usize);
     let workers = workers(&args.output, jobs)?;
+    // Its own files and thumbnails stay inside the output folder.
+    let own = [incremental::MANIFEST, incremental::JOURNAL, contact_sheet::OWN_FOLDER, contact_sheet::THUMBS];
+    crate::files::no_links_among(&options.poster.out_dir, &own)?;
+    stop_cleanly_on_signals(&options.poster.out_dir);
     let talks = series::collect(&args.paths)?;
     let progress = Progress::new(talks.len());
     let report = batch::run(talks, &options, &workers, &|r| progress.done(r));
     progress.finish();
     summarize(&report);
+    if batch::interrupted() {
+        eprintln!("interrupted: the talks above are written; run the same command again to make the rest");
+        return Ok(ExitCode::from(130));
+    }
     Ok(if report.failed() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 

@@ -5,7 +5,7 @@ mod clusters;
 
 use std::borrow::Borrow;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use typst_layout::PagedDocument;
 
@@ -134,22 +134,79 @@ pub fn png_of_width(doc: &PagedDocument, width: u32) -> Result<Vec<u8>, Diagnost
 /// Writes `bytes` to `path` atomically: a reader (or a crash) never sees a
 /// half-written poster.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    stage(path, bytes)?.persist(path).map_err(|e| write_failure(path, &e.error))?;
+    Ok(())
+}
+
+/// Writes files that belong together (a talk's PDF, PNG, calendar entry and
+/// announcements) so that they appear together or not at all: each is
+/// written whole to a temporary file beside its place first, and only when
+/// all are, they are renamed into place. If anything fails, what was written
+/// is removed again.
+pub fn write_together(files: &[(PathBuf, &[u8])]) -> Result<(), Diagnostic> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        // A failure here drops (deletes) the temporaries staged so far.
+        staged.push((path, stage(path, bytes)?));
+    }
+    let mut placed: Vec<&PathBuf> = Vec::with_capacity(staged.len());
+    for (path, tmp) in staged {
+        if let Err(e) = tmp.persist(path) {
+            for done in placed {
+                let _ = std::fs::remove_file(done);
+            }
+            return Err(write_failure(path, &e.error));
+        }
+        placed.push(path);
+    }
+    Ok(())
+}
+
+fn write_failure(path: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(format!("cannot write `{}`: {}", path.display(), io_reason(e)))
+        .help("check that the output folder is writable and the disk is not full")
+}
+
+/// `bytes` in a new temporary file in `path`'s folder, synced, readable by
+/// all (temporary files are private), not yet in place.
+fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Diagnostic> {
     let dir = crate::files::folder_of(path);
-    let fail = |e: std::io::Error| {
-        Diagnostic::new(format!("cannot write `{}`: {}", path.display(), io_reason(&e)))
-            .help("check that the output folder is writable and the disk is not full")
-    };
-    let mut tmp = tempfile::Builder::new().prefix(".talkposter-").suffix(".tmp").tempfile_in(dir).map_err(fail)?;
+    let fail = |e: std::io::Error| write_failure(path, &e);
+    let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
-    // Temporary files are private (0600); a poster is an ordinary file.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(fail)?;
     }
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    Ok(tmp)
+}
+
+/// The names of talkposter's temporary files: `.talkposter-XXXXXX.tmp`.
+pub const TEMP_PREFIX: &str = ".talkposter-";
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Removes temporary files an interrupted run left in `dir` (killed before
+/// it could): those older than a minute, so a batch running beside this one
+/// on the same folder keeps its own (each lives for milliseconds).
+pub fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
+        let old = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(60));
+        if ours && old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Writes `bytes` to `path` (atomically) unless the file already holds
@@ -163,6 +220,38 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn files_that_belong_together_appear_together_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let (pdf, png) = (dir.path().join("talk.pdf"), dir.path().join("talk.png"));
+        // The second cannot be written (its folder is missing): neither is.
+        let missing = dir.path().join("gone").join("talk.ics");
+        let e = write_together(&[(pdf.clone(), b"pdf".as_slice()), (missing, b"ics".as_slice())]).unwrap_err();
+        assert!(e.message.contains("cannot write"), "{}", e.message);
+        assert!(!pdf.exists());
+        write_together(&[(pdf.clone(), b"pdf".as_slice()), (png.clone(), b"png".as_slice())]).unwrap();
+        assert_eq!(std::fs::read(&png).unwrap(), b"png");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 2, "no temporary left: {names:?}");
+    }
+
+    #[test]
+    fn stale_temporaries_are_removed_and_fresh_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".talkposter-abc123.tmp");
+        let fresh = dir.path().join(".talkposter-def456.tmp");
+        let other = dir.path().join("notes.tmp");
+        for p in [&stale, &fresh, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options().write(true).open(&stale).unwrap().set_modified(old).unwrap();
+        std::fs::File::options().write(true).open(&other).unwrap().set_modified(old).unwrap();
+        remove_stale_temporaries(dir.path());
+        assert!(!stale.exists() && fresh.exists() && other.exists());
+    }
+
     use super::*;
 
     #[test]

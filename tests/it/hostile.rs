@@ -423,3 +423,61 @@ fn links_cannot_inject_calendar_lines_markdown_or_terminal_codes() {
     let ics = std::fs::read_to_string(out.path().join("odd.ics")).unwrap();
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1);
 }
+
+#[test]
+fn links_planted_in_the_output_folder_are_refused() {
+    for planted in [".talkposter-manifest.journal", ".talkposter", ".talkposter-manifest.json"] {
+        let dir = folder(&[]);
+        let out = tempfile::tempdir().unwrap();
+        let victim = tempfile::tempdir().unwrap();
+        let target = victim.path().join("victim");
+        std::fs::write(&target, "keep me").unwrap();
+        std::os::unix::fs::symlink(&target, out.path().join(planted)).unwrap();
+        let o = batch(&[s(dir.path()), "-o", s(out.path())]);
+        assert_eq!(o.status.code(), Some(1), "{planted}: {}", stderr(&o));
+        assert!(stderr(&o).contains("is a link: talkposter writes its own files only inside the output folder"), "{}", stderr(&o));
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+        assert_eq!(files(victim.path()), ["victim"]);
+    }
+}
+
+#[test]
+fn an_interrupted_batch_leaves_whole_talks_and_no_temporaries() {
+    // Sixty talks, interrupted after the first few are written.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..60 {
+        std::fs::write(dir.path().join(format!("t{i:02}.yaml")), GOOD.replace("A good talk", &format!("Talk {i}"))).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(binary())
+        .args(["batch", s(dir.path()), "-o", s(out.path()), "--jobs", "2"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while files(out.path()).iter().filter(|f| f.ends_with(".pdf")).count() < 3 && started.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let o = child.wait_with_output().unwrap();
+    assert!(matches!(o.status.code(), Some(130) | Some(0)), "{:?}: {}", o.status, stderr(&o));
+    let names = files(out.path());
+    assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+    let thumbs = out.path().join(".talkposter/thumbs");
+    assert!(!thumbs.exists() || !files(&thumbs).iter().any(|n| n.ends_with(".tmp")));
+    // Every talk has both of its files or neither.
+    for i in 0..60 {
+        let pdf = names.contains(&format!("t{i:02}.pdf"));
+        let png = names.contains(&format!("t{i:02}.png"));
+        assert_eq!(pdf, png, "t{i:02}: pdf {pdf}, png {png}");
+    }
+    if o.status.code() == Some(130) {
+        assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
+        assert!(names.iter().filter(|n| n.ends_with(".pdf")).count() < 60);
+    }
+    // The next run makes the rest.
+    let o = batch(&[s(dir.path()), "-o", s(out.path())]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(files(out.path()).iter().filter(|f| f.ends_with(".pdf") && f.starts_with('t')).count(), 60);
+}
