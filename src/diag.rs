@@ -143,6 +143,68 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// The lines of a file around a problem, for a snippet: the line before,
+/// the lines of the span, the line after, with their true line numbers.
+struct Window {
+    name: String,
+    text: String,
+    /// The 0-based number of the window's first line in the file.
+    first_line: usize,
+    line_starts: Vec<usize>,
+}
+
+impl Window {
+    /// The window around `span` of `text` (long lines cut, control
+    /// characters masked), and the span within it.
+    fn around(name: String, text: &str, span: Range<usize>) -> (Window, Range<usize>) {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
+        // From the start of the line before to the end of the line after.
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let from = if line_start == 0 { 0 } else { text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1) };
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let to = if line_end >= text.len() {
+            text.len()
+        } else {
+            text[line_end + 1..].find('\n').map_or(text.len(), |i| line_end + 1 + i)
+        };
+        let first_line = text[..from].matches('\n').count();
+        let (cut, span) = shorten_line(&text[from..to], start - from..end - from);
+        let text = masked(&cut);
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        (Window { name, text, first_line, line_starts }, span)
+    }
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Window {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, _: ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, _: ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'a self, _: (), byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
+        let i = self.line_starts.partition_point(|&s| s <= byte_index).saturating_sub(1);
+        Ok(self.first_line + i)
+    }
+
+    fn line_range(&'a self, _: (), line_index: usize) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        let i = line_index.checked_sub(self.first_line).ok_or(codespan_reporting::files::Error::FileMissing)?;
+        let start = *self.line_starts.get(i).ok_or(codespan_reporting::files::Error::LineTooLarge {
+            given: i,
+            max: self.line_starts.len().saturating_sub(1),
+        })?;
+        let end = self.line_starts.get(i + 1).copied().unwrap_or(self.text.len());
+        Ok(start..end)
+    }
+}
+
 /// The text with the line holding `span` cut to a window around it, when
 /// that line is too long to print (a whole abstract on one line).
 fn shorten_line(text: &str, span: Range<usize>) -> (std::borrow::Cow<'_, str>, Range<usize>) {
@@ -236,12 +298,12 @@ pub fn report(out: &mut dyn WriteColor, diagnostics: &[Diagnostic]) {
         let notes = || d.help.iter().map(|h| format!("help: {}", escaped(h))).collect::<Vec<_>>();
         let printed = match (&d.file, &d.snippet) {
             (Some(path), Some((text, span))) => {
-                let (text, span) = shorten_line(text, span.clone());
-                let text = masked(&text);
-                let file = SimpleFile::new(escaped(&path.display().to_string()), text.as_str());
+                // Only the lines around the problem: a message about a 1 MB
+                // file does not index the whole file again.
+                let (window, span) = Window::around(escaped(&path.display().to_string()), text, span.clone());
                 let cs = start().with_message(escaped(&d.headline())).with_notes(notes());
-                let cs = cs.with_labels(vec![Label::primary((), span.clone())]);
-                term::emit(out, &config, &file, &cs).is_ok()
+                let cs = cs.with_labels(vec![Label::primary((), span)]);
+                term::emit(out, &config, &window, &cs).is_ok()
             }
             _ => false,
         };
@@ -273,6 +335,19 @@ mod tests {
         report(&mut out, &[d]);
         let printed = String::from_utf8(out.into_inner()).unwrap();
         assert!(!printed.contains('\u{1b}') && !printed.contains('\u{85}'), "{printed:?}");
+    }
+
+    #[test]
+    fn snippets_show_their_true_line_numbers() {
+        let text: String = (1..=500).map(|i| format!("key{i}: value\n")).collect();
+        let at = text.find("key250").unwrap();
+        let d = Diagnostic::new("bad").at(&SourceText { path: "e.yaml".into(), text: text.clone().into() }, at..at + 6);
+        let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
+        report(&mut out, &[d]);
+        let printed = String::from_utf8(out.into_inner()).unwrap();
+        assert!(printed.contains("e.yaml:250:1"), "{printed}");
+        assert!(printed.contains("250 │ key250: value"), "{printed}");
+        assert!(!printed.contains("key300"), "{printed}");
     }
 
     #[test]

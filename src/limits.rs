@@ -56,6 +56,15 @@ pub const MAX_TEMPLATE_FILE_BYTES: u64 = 64 << 20;
 /// long bilingual example; a loop that never ends stops here in a moment.
 pub const MAX_TEMPLATE_FUEL: u64 = 1_000_000;
 
+/// Problems reported for one file: the first ones say what to fix; past
+/// this many, the rest are counted, not described (a file with 100,000
+/// unknown keys is answered in a moment).
+pub const MAX_REPORTED_PROBLEMS: usize = 100;
+
+/// Levels of nesting in a YAML file (a map in a list in a map…): an event
+/// needs five; a file nested 100,000 deep is refused while it is read.
+pub const MAX_YAML_DEPTH: usize = 64;
+
 /// A font file given with `--font-path` (Noto's CJK collection with every
 /// weight is about 120 MB).
 pub const MAX_FONT_FILE_BYTES: u64 = 256 << 20;

@@ -166,8 +166,10 @@ pub fn write<'a>(
     std::fs::create_dir_all(out_dir).map_err(|e| {
         Diagnostic::new(format!("cannot create the output folder `{}`: {}", out_dir.display(), io_reason(&e)))
     })?;
-    let files: Vec<(PathBuf, &[u8])> =
-        files.into_iter().map(|(format, bytes)| (out_dir.join(format!("{stem}.{}", format.extension())), bytes)).collect();
+    let files: Vec<(PathBuf, &[u8])> = files
+        .into_iter()
+        .map(|(format, bytes)| (out_dir.join(format!("{stem}.{}", format.extension())), bytes))
+        .collect();
     // A talk's files appear together or not at all.
     export::write_together(&files)?;
     Ok(files.into_iter().map(|(path, _)| path).collect())

@@ -15,7 +15,7 @@ use serde_yaml::{Mapping, Value};
 use super::positions::{Positions, Seg};
 use crate::diag::{Diagnostic, Failure, SourceText};
 use crate::files;
-use crate::limits::{self, MAX_YAML_EXPANDED_BYTES};
+use crate::limits::{self, MAX_YAML_DEPTH, MAX_YAML_EXPANDED_BYTES};
 
 /// A parsed YAML file: its text, its value and where each key stands.
 #[derive(Debug, Clone)]
@@ -70,6 +70,15 @@ pub fn parse(source: SourceText) -> Result<Document, Failure> {
 }
 
 fn parse_value(source: &SourceText) -> Result<Value, Failure> {
+    // The parsers recurse per level: a file nested 100,000 deep would take
+    // a minute before they give up. Its depth is found in one pass first.
+    if let Some(at) = too_deep(&source.text, MAX_YAML_DEPTH) {
+        let end = (at + 1).min(source.text.len());
+        return Err(Diagnostic::new(format!("the file is nested more than {MAX_YAML_DEPTH} levels deep"))
+            .at(source, at..end.max(at))
+            .help("an event needs five levels at most (a map in a list in a map…): check the brackets and the indentation")
+            .into());
+    }
     let budget = Budget { left: Cell::new(MAX_YAML_EXPANDED_BYTES) };
     let mut documents = serde_yaml::Deserializer::from_str(&source.text);
     let first = documents.next().map_or(Ok(Value::Null), |doc| BudgetedValue(&budget).deserialize(doc));
@@ -85,6 +94,91 @@ fn parse_value(source: &SourceText) -> Result<Value, Failure> {
     }
     value.apply_merge().ok();
     Ok(value)
+}
+
+/// Where YAML text first nests deeper than `limit` (maps and lists, block
+/// or flow), if it does: one pass over the text, without parsing it.
+/// Indentation and `- ` make block levels; `[` and `{` flow levels where
+/// they open a value (not inside quotes, comments or a literal block).
+fn too_deep(text: &str, limit: usize) -> Option<usize> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    // A literal or folded block (`|`, `>`): lines indented past its key.
+    let mut literal_from: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        let rest = &body[indent..];
+        if rest.is_empty() || rest.starts_with('#') {
+            continue;
+        }
+        if let Some(key_indent) = literal_from {
+            if indent > key_indent {
+                continue;
+            }
+            literal_from = None;
+        }
+        if flow == 0 {
+            while indents.last().is_some_and(|&i| i > indent) {
+                indents.pop();
+            }
+            if indents.last() != Some(&indent) {
+                indents.push(indent);
+            }
+        }
+        // `- - - x`: a list in a list in a list on one line.
+        let mut dashes = 0;
+        let mut tail = rest;
+        while let Some(t) = tail.strip_prefix("- ").or_else(|| tail.strip_prefix("? ")) {
+            dashes += 1;
+            tail = t.trim_start_matches(' ');
+        }
+        if indents.len() + dashes > limit {
+            return Some(start + indent);
+        }
+        // `[` and `{` open a collection where a value starts (after `key: `,
+        // `- `, or inside another flow collection after `[`, `{`, `,`, `:`);
+        // elsewhere they are letters of plain text (`Room [2]`).
+        let (mut quote, mut fresh) = (None::<char>, true);
+        let chars: Vec<(usize, char)> = tail.char_indices().collect();
+        for (n, &(i, c)) in chars.iter().enumerate() {
+            let next = chars.get(n + 1).map_or(' ', |&(_, c)| c);
+            match quote {
+                Some(q) => {
+                    if c == q {
+                        quote = None;
+                        fresh = false;
+                    }
+                }
+                None => match c {
+                    ' ' => {}
+                    '\'' | '"' if fresh => quote = Some(c),
+                    '#' if i == 0 || tail[..i].ends_with(' ') => break,
+                    '[' | '{' if fresh => {
+                        flow += 1;
+                        if indents.len() + dashes + flow > limit {
+                            return Some(start + (body.len() - tail.len()) + i);
+                        }
+                    }
+                    ']' | '}' if flow > 0 => {
+                        flow -= 1;
+                        fresh = false;
+                    }
+                    ',' if flow > 0 => fresh = true,
+                    ':' if next == ' ' || (flow > 0 && matches!(next, ',' | ']' | '}')) => fresh = true,
+                    _ => fresh = false,
+                },
+            }
+        }
+        let value = tail.trim_end();
+        if flow == 0 && value.rsplit([' ', ':']).next().is_some_and(|v| v.starts_with(['|', '>']) && v.len() <= 3) {
+            literal_from = Some(indent);
+        }
+    }
+    None
 }
 
 fn syntax_error(source: &SourceText, e: &serde_yaml::Error) -> Diagnostic {
@@ -270,6 +364,20 @@ fn duplicate_key(key: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_is_measured_before_parsing() {
+        assert_eq!(too_deep("title: T\nspeaker:\n  - {name: A, affiliation: B}\n", 8), None);
+        let deep = format!("title: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(too_deep(&deep, 64), Some(7 + 63));
+        let dashes = format!("speaker:\n  {}x\n", "- ".repeat(100));
+        assert!(too_deep(&dashes, 64).is_some());
+        // Brackets in quoted text, comments, plain text and literal blocks are text.
+        let text = "title: \"[[[[[[\"\nplace: Room [[[[[[[[ 1 # [[[[[[\nabstract: |\n  [[[[[[[[[[[[[[[[\n  {{{{{{{{{{{\nnote: x\n";
+        assert_eq!(too_deep(text, 4), None, "{text}");
+        let blocks: String = (0..100).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+        assert!(too_deep(&blocks, 64).is_some());
+    }
 
     fn parse_text(text: &str) -> Result<Value, Failure> {
         parse(SourceText { path: "t.yaml".into(), text: text.into() }).map(|d| d.value)

@@ -11,7 +11,7 @@ use super::model::*;
 use super::origin::Origin;
 use super::positions::KeyPath;
 use crate::diag::{Diagnostic, Failure};
-use crate::limits::MAX_TEXT_CHARS;
+use crate::limits::{MAX_REPORTED_PROBLEMS, MAX_TEXT_CHARS};
 use crate::locale::dates::days_in_month;
 use crate::{files, templates};
 
@@ -57,13 +57,20 @@ use keys::{
 /// Checks `value` (the parsed event file) and builds the event. Relative
 /// paths resolve against `base_dir`.
 pub fn validate(value: &Value, origin: &Origin, base_dir: &Path) -> Result<Event, Failure> {
-    let mut c = Check { origin, base_dir, errors: Vec::new() };
+    let mut c = Check { origin, base_dir, errors: Vec::new(), untold: 0 };
     let root = KeyPath::root();
     match c.event(value, &root) {
         Some(e) if c.errors.is_empty() => Ok(e),
         _ => {
             if c.errors.is_empty() {
                 c.errors.push(origin.error(&root, "the event could not be read"));
+            }
+            if c.untold > 0 {
+                c.errors.push(
+                    Diagnostic::new(format!("… and {} more problems in this file", c.untold))
+                        .in_file(origin.file())
+                        .help("fix the ones above first; each run shows the next"),
+                );
             }
             Err(Failure(c.errors))
         }
@@ -74,6 +81,8 @@ struct Check<'a> {
     origin: &'a Origin,
     base_dir: &'a Path,
     errors: Vec<Diagnostic>,
+    /// Problems past `MAX_REPORTED_PROBLEMS`, counted but not described.
+    untold: usize,
 }
 
 /// A mapping whose keys were all checked against the allowed set.
@@ -112,7 +121,19 @@ fn type_name(v: &Value) -> &'static str {
 }
 
 impl Check<'_> {
+    /// Whether the next problem is only counted: enough are described.
+    fn full(&mut self) -> bool {
+        let full = self.errors.len() >= MAX_REPORTED_PROBLEMS;
+        if full {
+            self.untold += 1;
+        }
+        full
+    }
+
     fn error(&mut self, path: &KeyPath, message: impl Into<String>, help: Option<String>) {
+        if self.full() {
+            return;
+        }
         let mut d = self.origin.error(path, message);
         if let Some(h) = help {
             d = d.help(h);
@@ -217,7 +238,9 @@ impl Check<'_> {
                     let extra = if extra.is_empty() { String::new() } else { format!(", {extra}") };
                     d = d.help(format!("{verb}, e.g. `{ex}`{extra}"));
                 }
-                self.errors.push(d);
+                if !self.full() {
+                    self.errors.push(d);
+                }
                 None
             }
         }
@@ -250,12 +273,17 @@ impl Check<'_> {
                 continue;
             };
             if !allowed.contains(&key) {
+                // Past the problems described, only counted: no suggestion
+                // is worked out (the cost of a file of 100,000 keys).
+                if self.full() {
+                    continue;
+                }
+                misspelled.extend(nearest(key, allowed));
                 let key_path = path.key(key);
                 let mut d = self.origin.key_error(&key_path, format!("unknown key `{key}`"));
                 d.key = Some(key_path.to_string());
                 d = d.help(suggest_key(key, path, allowed));
                 self.errors.push(d);
-                misspelled.extend(nearest(key, allowed));
                 continue;
             }
             entries.insert(key.to_string(), val);
@@ -569,21 +597,26 @@ impl Check<'_> {
 
     fn url(&mut self, v: &Value, path: &KeyPath) -> Option<String> {
         let s = self.string(v, path)?;
-        // The address is written as it is given (on the poster, in its QR
-        // code, in calendars and announcements), so it is checked as it is:
-        // the URL parser would quietly drop a line break or a tab.
-        if let Some(c) = s.chars().find(|c| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(*c)) {
-            let shown =
-                if c.is_whitespace() || c.is_control() { format!("U+{:04X}", c as u32) } else { format!("`{c}`") };
-            self.error(
-                path,
-                format!("has a character a web address cannot hold: {shown}"),
-                Some(format!("write it percent-encoded (`%{:02X}`), or remove it", c as u32 & 0xFF)),
-            );
-            return None;
-        }
         match url::Url::parse(&s) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()) => Some(s),
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()) => {
+                // The address is written as it is given (on the poster, in its QR
+                // code, in calendars and announcements), so it is checked as it is:
+                // the URL parser would quietly drop a line break or a tab.
+                if let Some(c) = s.chars().find(|c| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(*c)) {
+                    let shown = if c.is_whitespace() || c.is_control() {
+                        format!("U+{:04X}", c as u32)
+                    } else {
+                        format!("`{c}`")
+                    };
+                    self.error(
+                        path,
+                        format!("has a character a web address cannot hold: {shown}"),
+                        Some(format!("write it percent-encoded (`%{:02X}`), or remove it", c as u32 & 0xFF)),
+                    );
+                    return None;
+                }
+                Some(s)
+            }
             Ok(u) if matches!(u.scheme(), "http" | "https") => {
                 self.error(
                     path,

@@ -435,7 +435,11 @@ fn links_planted_in_the_output_folder_are_refused() {
         std::os::unix::fs::symlink(&target, out.path().join(planted)).unwrap();
         let o = batch(&[s(dir.path()), "-o", s(out.path())]);
         assert_eq!(o.status.code(), Some(1), "{planted}: {}", stderr(&o));
-        assert!(stderr(&o).contains("is a link: talkposter writes its own files only inside the output folder"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("is a link: talkposter writes its own files only inside the output folder"),
+            "{}",
+            stderr(&o)
+        );
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
         assert_eq!(files(victim.path()), ["victim"]);
     }
@@ -446,7 +450,8 @@ fn an_interrupted_batch_leaves_whole_talks_and_no_temporaries() {
     // Sixty talks, interrupted after the first few are written.
     let dir = tempfile::tempdir().unwrap();
     for i in 0..60 {
-        std::fs::write(dir.path().join(format!("t{i:02}.yaml")), GOOD.replace("A good talk", &format!("Talk {i}"))).unwrap();
+        std::fs::write(dir.path().join(format!("t{i:02}.yaml")), GOOD.replace("A good talk", &format!("Talk {i}")))
+            .unwrap();
     }
     let out = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new(binary())
