@@ -386,8 +386,28 @@ impl Run<'_> {
             Ok(Reply::Poster(Err(problems))) => Err(Failure(explain(&problems, &talk.event, &talk.origin))),
             Ok(Reply::Panicked(what)) => Err(bug(&what).into()),
             Ok(_) => Err(bug("something else came back for a poster").into()),
-            Err(lost) => Err(lost.diagnostic().in_file(talk.origin.file()).into()),
+            Err(lost) => Err(costly_field(lost.diagnostic(), &talk.event, &talk.origin).into()),
         }
+    }
+}
+
+/// A talk that ran out of time or memory: the message points at its longest
+/// text, which is what a plain talk spends them on (with `markup: typst`,
+/// the markup may be what loops).
+fn costly_field(d: Diagnostic, event: &Event, origin: &crate::event::Origin) -> Diagnostic {
+    let longest = crate::event::text_fields(event)
+        .into_iter()
+        .map(|(path, t)| (t.strings().iter().map(|s| s.chars().count()).sum::<usize>(), path))
+        .max_by_key(|(n, _)| *n);
+    match longest {
+        Some((chars, path)) if chars >= 2_000 => {
+            let mut located = origin.error(&path, d.message.clone());
+            located.help = d.help;
+            located.help(format!(
+                "its longest text is `{path}` ({chars} characters): shorten it to see whether that is the cause"
+            ))
+        }
+        _ => d.in_file(origin.file()),
     }
 }
 

@@ -56,6 +56,11 @@ pub const MAX_TEMPLATE_FILE_BYTES: u64 = 64 << 20;
 /// long bilingual example; a loop that never ends stops here in a moment.
 pub const MAX_TEMPLATE_FUEL: u64 = 1_000_000;
 
+/// Combining marks on one letter (accents, vowel signs, tone marks):
+/// real scripts stack a few; a letter carrying thousands makes Typst's
+/// layout need gigabytes.
+pub const MAX_MARKS_PER_LETTER: usize = 24;
+
 /// Problems reported for one file: the first ones say what to fix; past
 /// this many, the rest are counted, not described (a file with 100,000
 /// unknown keys is answered in a moment).
@@ -68,6 +73,17 @@ pub const MAX_YAML_DEPTH: usize = 64;
 /// A font file given with `--font-path` (Noto's CJK collection with every
 /// weight is about 120 MB).
 pub const MAX_FONT_FILE_BYTES: u64 = 256 << 20;
+
+/// Faces in one font collection (`.ttc`): Noto's CJK collection has 10;
+/// a file claiming more (a damaged or hostile header) is skipped unread.
+pub const MAX_FONT_FACES: u32 = 256;
+
+/// Font files taken from the `--font-path` folders, how deep they are
+/// searched, and how many entries the search looks at: `--font-path /`
+/// is refused in a moment rather than walking the whole disk.
+pub const MAX_FONT_FILES: usize = 2_000;
+pub const MAX_FONT_DEPTH: usize = 6;
+pub const MAX_FONT_DIR_ENTRIES: usize = 20_000;
 
 /// Heap memory one talk's layout may use. A poster takes 100-250 MB; an A4
 /// page at 1200 ppi needs about 700 MB.

@@ -71,6 +71,16 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<Talk>, Failure> {
             continue;
         }
         let label = path.display().to_string();
+        // A file given by name is a talk unless it proves to be a series (it
+        // lists `talks:`): past a series file's limit, it is measured as a talk.
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        if size > MAX_SERIES_FILE_BYTES && path.file_name().is_none_or(|n| n != SERIES_FILE) {
+            let (size, limit) = over(size, MAX_EVENT_FILE_BYTES);
+            let d = Diagnostic::new(format!("the file is {size}, over the limit of {limit} for an event file"))
+                .help("check that this is the file you meant; a talk's file is a few KB (a series file listing its talks may take 8 MB)");
+            talks.push(Talk::failed(file_stem(path), label, d.in_file(path).into()));
+            continue;
+        }
         let doc = match source::load(path, MAX_SERIES_FILE_BYTES, "a series file") {
             Ok(doc) => doc,
             Err(f) => {
@@ -142,6 +152,23 @@ fn talk_files_in(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
         .collect();
     out.sort();
     Ok(out)
+}
+
+/// Whether a file named in `talks:` may be read as a talk: a `.yaml` or
+/// `.yml` file inside the series' folder (or one below it), as far as can
+/// be told without reading it. A file that does not exist is left to the
+/// loader's message.
+fn listed_talk(file: &Path, base: &Path) -> Result<(), String> {
+    let yaml = file.extension().is_some_and(|x| x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml"));
+    if !yaml {
+        return Err(format!("`{}` is not a talk file (.yaml)", file.display()));
+    }
+    if let (Ok(file), Ok(base)) = (std::fs::canonicalize(file), std::fs::canonicalize(base))
+        && !file.starts_with(&base)
+    {
+        return Err(format!("`{}` is outside the series' folder", file.display()));
+    }
+    Ok(())
 }
 
 fn load_talk(path: &Path) -> Result<Document, Failure> {
@@ -237,7 +264,18 @@ fn series_file(path: &Path, doc: Document) -> Result<Vec<Talk>, Failure> {
         match item {
             Value::String(name) => {
                 let file = base.join(&name);
-                out.push(talk_file(&file, load_talk(&file), &settings));
+                // Only the series' own talk files: a list received from
+                // someone else cannot make talkposter read (and quote in
+                // a message) another of the organizer's files.
+                match listed_talk(&file, base) {
+                    Ok(()) => out.push(talk_file(&file, load_talk(&file), &settings)),
+                    Err(why) => {
+                        let d = Origin::single(&doc).error(&at, why).help(
+                            "list the talk files of this series: .yaml files in this folder or a folder inside it",
+                        );
+                        out.push(Talk::failed(file_stem(&file), label, d.into()));
+                    }
+                }
             }
             Value::Mapping(_) => {
                 let layer = Layer::of(&doc, at.clone());

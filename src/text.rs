@@ -328,8 +328,27 @@ pub fn slug(name: &str) -> String {
         .map(str::to_lowercase)
         .filter(|w| !is_honorific(w))
         .collect();
-    if words.is_empty() { "talk".into() } else { words.join("-") }
+    // A file name holds 255 bytes: a name of 300 characters gives its
+    // first words, up to 60 characters.
+    let mut out = String::new();
+    for w in words {
+        let sep = if out.is_empty() { 0 } else { 1 };
+        if out.chars().count() + sep + w.chars().count() > SLUG_CHARS {
+            if out.is_empty() {
+                out = w.chars().take(SLUG_CHARS).collect();
+            }
+            break;
+        }
+        if sep == 1 {
+            out.push('-');
+        }
+        out.push_str(&w);
+    }
+    if out.is_empty() { "talk".into() } else { out }
 }
+
+/// The most characters a file name takes from a speaker's name.
+const SLUG_CHARS: usize = 60;
 
 #[cfg(test)]
 mod tests {
@@ -450,5 +469,8 @@ mod tests {
         assert_eq!(slug("王亦洲"), "王亦洲");
         assert_eq!(slug("Weijian Luo 博士"), "weijian-luo");
         assert_eq!(slug("Dr."), "talk");
+        let long = "Alexandrina ".repeat(30);
+        assert!(slug(&long).chars().count() <= 60 && slug(&long).starts_with("alexandrina-alexandrina"));
+        assert_eq!(slug(&"x".repeat(300)).chars().count(), 60);
     }
 }

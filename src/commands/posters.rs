@@ -110,6 +110,14 @@ pub(super) fn workers(args: &OutputArgs, jobs: usize) -> Result<Workers, Failure
 
 /// Worker processes started from this program.
 pub(super) fn start_workers(font_dirs: &[PathBuf], time_limit: Duration, jobs: usize) -> Result<Workers, Failure> {
+    // The font folders are looked at here, once: a folder too large to
+    // search is refused, an unreadable font named, before any worker
+    // spends its time on them.
+    for dir in font_dirs {
+        for warning in crate::layout::fonts::font_file_warnings(dir)? {
+            diag::eprint(&[warning]);
+        }
+    }
     let exe = std::env::current_exe()
         .map_err(|e| Diagnostic::new(format!("cannot find talkposter's own program to start workers: {e}")))?;
     Ok(Workers::new(Isolation::Processes { exe }, jobs, font_dirs.to_vec(), time_limit))

@@ -11,7 +11,7 @@ use super::model::*;
 use super::origin::Origin;
 use super::positions::KeyPath;
 use crate::diag::{Diagnostic, Failure};
-use crate::limits::{MAX_REPORTED_PROBLEMS, MAX_TEXT_CHARS};
+use crate::limits::{MAX_MARKS_PER_LETTER, MAX_REPORTED_PROBLEMS, MAX_TEXT_CHARS};
 use crate::locale::dates::days_in_month;
 use crate::{files, templates};
 
@@ -343,6 +343,21 @@ impl Check<'_> {
                 path,
                 format!("is {} characters long, over the limit of {MAX_TEXT_CHARS} for one text", s.chars().count()),
                 Some("a poster holds about 550 words (some 4,000 characters): shorten it to that".into()),
+            );
+            return None;
+        }
+        // Marks stacked by the thousand on one letter ("Zalgo" text) cost
+        // the layout gigabytes: refused here, at their field.
+        let mut run = 0usize;
+        let most = s.chars().map(|c| {
+            run = if unicode_normalization::char::is_combining_mark(c) { run + 1 } else { 0 };
+            run
+        });
+        if let Some(n) = most.max().filter(|&n| n > MAX_MARKS_PER_LETTER) {
+            self.error(
+                path,
+                format!("has a letter carrying {n} combining marks (accents, signs); at most {MAX_MARKS_PER_LETTER} are printed"),
+                Some("remove the stacked marks: no script writes that many on one letter".into()),
             );
             return None;
         }

@@ -20,7 +20,7 @@ use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
 
 use crate::diag::Diagnostic;
-use crate::limits::MAX_FONT_FILE_BYTES;
+use crate::limits::{MAX_FONT_DEPTH, MAX_FONT_DIR_ENTRIES, MAX_FONT_FACES, MAX_FONT_FILE_BYTES, MAX_FONT_FILES};
 
 /// A font file compiled into the binary, and the faces of it that are used.
 struct Bundled {
@@ -179,6 +179,10 @@ impl FontLibrary {
         }
         for (file, origin) in files {
             let Some(data) = map_file(&file) else { continue };
+            if plausible_font(&data).is_err() {
+                // Said once, by `font_file_warnings`.
+                continue;
+            }
             for font in Font::iter(data.clone()) {
                 book.push(font.info().clone());
                 let index = font.index();
@@ -220,8 +224,63 @@ impl FontLibrary {
     }
 }
 
+/// Whether a font file's header is one Typst can read in reasonable time:
+/// a collection's count of faces fits the file and `MAX_FONT_FACES`. (A
+/// 12-byte file can claim four billion faces; Typst would try each.)
+fn plausible_font(data: &[u8]) -> Result<(), String> {
+    if data.len() < 12 {
+        return Err(format!("it is {} bytes long, too short for a font", data.len()));
+    }
+    if &data[..4] == b"ttcf" {
+        let faces = u32::from_be_bytes([data[8], data[9], data[10], data[11]]);
+        let table = 12 + 4 * u64::from(faces);
+        if faces > MAX_FONT_FACES || table > data.len() as u64 {
+            return Err(format!("its header claims {faces} faces (a collection holds at most {MAX_FONT_FACES})"));
+        }
+    }
+    Ok(())
+}
+
+/// Warnings about the font files of a `--font-path` folder that will be
+/// skipped (their headers read, nothing more); an error if the folder is
+/// too large to search.
+pub fn font_file_warnings(dir: &Path) -> Result<Vec<Diagnostic>, Diagnostic> {
+    let mut warnings = Vec::new();
+    for file in font_files(dir)? {
+        let mut head = [0u8; 12];
+        let read = crate::files::open_regular(&file).map_err(|d| d.message).and_then(|mut f| {
+            use std::io::Read;
+            f.read(&mut head).map_err(|e| crate::files::io_reason(&e))
+        });
+        let why = match read {
+            Ok(n) => plausible_font(&head[..n]).and_then(|()| {
+                let faces = u32::from_be_bytes([head[8], head[9], head[10], head[11]]);
+                let size = std::fs::metadata(&file).map_or(0, |m| m.len());
+                // The collection's table of faces must fit the file.
+                if &head[..4] == b"ttcf" && 12 + 4 * u64::from(faces) > size {
+                    return Err(format!(
+                        "its header claims {faces} faces (a collection holds at most {MAX_FONT_FACES})"
+                    ));
+                }
+                Ok(())
+            }),
+            Err(why) => Err(why),
+        };
+        if let Err(why) = why {
+            warnings.push(
+                Diagnostic::new(format!("the font file `{}` is skipped: {why}", file.display()))
+                    .warning()
+                    .help("remove it from the font folder, or replace it with a good copy"),
+            );
+        }
+    }
+    Ok(warnings)
+}
+
 /// The font files under a `--font-path` folder: ordinary files (links
 /// followed, loops skipped) with a font's extension, within the size limit.
+/// The search is bounded (`MAX_FONT_DEPTH` levels, `MAX_FONT_DIR_ENTRIES`
+/// entries, `MAX_FONT_FILES` fonts): a folder past those is refused.
 pub fn font_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     if !dir.is_dir() {
         return Err(Diagnostic::new(format!("the font folder `{}` does not exist", dir.display()))
@@ -232,15 +291,26 @@ pub fn font_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
             .and_then(|x| x.to_str())
             .is_some_and(|x| ["ttf", "otf", "ttc", "otc"].iter().any(|e| x.eq_ignore_ascii_case(e)))
     };
-    let files = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && is_font(e.path()))
-        .filter(|e| e.metadata().is_ok_and(|m| m.len() <= MAX_FONT_FILE_BYTES))
-        .map(|e| e.into_path())
-        .collect();
+    let too_big = |what: String| {
+        Diagnostic::new(format!("the font folder `{}` {what}", dir.display()))
+            .help("give --font-path the folder that holds your fonts, not a whole disk or home folder")
+    };
+    let mut files = Vec::new();
+    let walk = walkdir::WalkDir::new(dir).follow_links(true).max_depth(MAX_FONT_DEPTH).sort_by_file_name();
+    for (seen, entry) in walk.into_iter().filter_map(Result::ok).enumerate() {
+        if seen >= MAX_FONT_DIR_ENTRIES {
+            return Err(too_big(format!("holds more than {MAX_FONT_DIR_ENTRIES} files and folders")));
+        }
+        if entry.file_type().is_file()
+            && is_font(entry.path())
+            && entry.metadata().is_ok_and(|m| m.len() <= MAX_FONT_FILE_BYTES)
+        {
+            if files.len() >= MAX_FONT_FILES {
+                return Err(too_big(format!("holds more than {MAX_FONT_FILES} font files")));
+            }
+            files.push(entry.into_path());
+        }
+    }
     Ok(files)
 }
 
@@ -277,6 +347,16 @@ mod tests {
             .into_iter()
             .map(|(data, index, _)| Font::new(data, index).expect("a readable face").info().clone())
             .collect()
+    }
+
+    #[test]
+    fn a_collection_header_that_claims_billions_of_faces_is_refused_unread() {
+        let mut bomb = b"ttcf\0\x01\0\0".to_vec();
+        bomb.extend(u32::MAX.to_be_bytes());
+        assert!(plausible_font(&bomb).unwrap_err().contains("4294967295 faces"));
+        assert!(plausible_font(b"tiny").is_err());
+        let (data, _, _) = built_in_faces().into_iter().next().unwrap();
+        assert!(plausible_font(&data).is_ok());
     }
 
     #[test]

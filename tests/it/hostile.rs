@@ -486,3 +486,85 @@ fn an_interrupted_batch_leaves_whole_talks_and_no_temporaries() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(files(out.path()).iter().filter(|f| f.ends_with(".pdf") && f.starts_with('t')).count(), 60);
 }
+
+#[test]
+fn files_made_to_be_slow_are_answered_at_once() {
+    // 100,000 unknown keys: a hundred described, the rest counted.
+    let keys: String = (0..100_000).map(|i| format!("k{i}: v\n")).collect();
+    let (dir, path) = event_file(&format!("{MINIMAL}{keys}"));
+    let o = talkposter(&["check", s(&path)]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(err.matches("unknown key `k").count(), 100, "{}", &err[..err.len().min(2000)]);
+    assert!(err.contains("… and 99900 more problems in this file"), "{}", &err[err.len().saturating_sub(500)..]);
+    drop(dir);
+    // Flow lists nested 100,000 deep: refused before parsing.
+    let deep = format!(
+        "title: {}{}\nspeaker: A\ntime: {{date: 2024-06-13, start: \"16:00\"}}\nplace: R\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let (_dir, path) = event_file(&deep);
+    let err = stderr(&talkposter(&["check", s(&path)]));
+    assert!(err.contains("the file is nested more than 64 levels deep"), "{}", &err[..err.len().min(500)]);
+    // A letter with 10,000 marks: named at its field, not a layout gone wrong.
+    let (_dir, path) =
+        event_file(&MINIMAL.replace("title: A talk", &format!("title: \"a{}\"", "\u{301}".repeat(10_000))));
+    let err = stderr(&talkposter(&["check", s(&path)]));
+    assert!(err.contains("title: has a letter carrying 10000 combining marks"), "{}", &err[..err.len().min(500)]);
+}
+
+#[test]
+fn font_folders_that_would_take_forever_are_refused_or_skipped() {
+    // A 12-byte collection claiming four billion faces: skipped with a warning.
+    let fonts = tempfile::tempdir().unwrap();
+    let mut bomb = b"ttcf\0\x01\0\0".to_vec();
+    bomb.extend(u32::MAX.to_be_bytes());
+    std::fs::write(fonts.path().join("bomb.ttc"), bomb).unwrap();
+    let (dir, path) = event_file(MINIMAL);
+    let o = render(&path, dir.path(), &["--font-path", s(fonts.path()), "--format", "pdf"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("bomb.ttc` is skipped: its header claims 4294967295 faces"), "{}", stderr(&o));
+    let o = talkposter(&["fonts", "--font-path", s(fonts.path())]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A folder too large to search: refused by name.
+    let big = tempfile::tempdir().unwrap();
+    for i in 0..(talkposter::limits::MAX_FONT_DIR_ENTRIES + 5) {
+        std::fs::write(big.path().join(format!("f{i}.txt")), "").unwrap();
+    }
+    let o = render(&path, dir.path(), &["--font-path", s(big.path())]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("holds more than 20000 files and folders"), "{}", stderr(&o));
+}
+
+#[test]
+fn messages_name_the_right_limit_and_quote_no_other_file() {
+    // A 16 MB event file meets the event limit.
+    let (dir, path) = event_file(&format!("{MINIMAL}abstract: \"{}\"\n", "a".repeat(16 << 20)));
+    let err = stderr(&render(&path, dir.path(), &[]));
+    assert!(err.contains("over the limit of 1 MB for an event file"), "{err}");
+    drop(dir);
+    // A 300-character name makes a file name that fits.
+    let dir = tempfile::tempdir().unwrap();
+    let name = "Alexandrina ".repeat(25);
+    let series = format!(
+        "talks:\n  - title: T\n    speaker: {{name: \"{}\"}}\n    time: {{date: 2024-06-13, start: \"16:00\"}}\n    place: R\n",
+        name.trim()
+    );
+    std::fs::write(dir.path().join("series.yaml"), series).unwrap();
+    let out = dir.path().join("out");
+    let o = batch(&[s(&dir.path().join("series.yaml")), "-o", s(&out), "--format", "pdf"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(files(&out).iter().any(|f| f.starts_with("2024-06-13-alexandrina-alexandrina") && f.len() < 100));
+    // A `talks:` entry outside the folder, or not a talk file, is not read.
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("passwords.yaml"), "root: hunter2\n").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "private notes\n").unwrap();
+    let listed = format!("talks:\n  - {}\n  - notes.txt\n", s(&secret.path().join("passwords.yaml")));
+    std::fs::write(dir.path().join("series.yaml"), listed).unwrap();
+    let o = batch(&[s(&dir.path().join("series.yaml")), "-o", s(&out)]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("is outside the series' folder") && err.contains("is not a talk file (.yaml)"), "{err}");
+    assert!(!err.contains("hunter2") && !err.contains("private notes"), "{err}");
+}
