@@ -20,7 +20,9 @@
 #   - a series file with 1,000 talks written inline (PDF only): time and
 #     peak memory of talkposter and its worker processes together;
 #   - `check` per talk and `watch` from a save to the new PNG
-#     (benches/authoring.py, Python 3).
+#     (benches/authoring.py, Python 3);
+#   - `check` of files made to be slow: 1 MB of 100,000 unknown keys, and
+#     lists nested 100,000 deep (each should take well under a second).
 # Peak memory is the sum of the proportional set sizes (PSS) of talkposter
 # and its workers, sampled every 50 ms: pages they share (the program and
 # its bundled fonts) are counted once, not once per process.
@@ -170,6 +172,22 @@ if [[ -x $STAGES ]]; then
 else
   echo "(build the stage timer for a per-stage breakdown: cargo build --release --examples)"
 fi
+
+# Files made to be slow: answered in well under a second each.
+python3 - "$work" <<'PY'
+import sys
+work = sys.argv[1]
+head = 'title: T\nspeaker: A\ntime: {date: 2024-06-13, start: "16:00"}\nplace: R\n'
+open(f"{work}/keys.yaml", "w").write(head + "".join(f"k{i}: v\n" for i in range(100_000)))
+n = 100_000
+open(f"{work}/deep.yaml", "w").write("title: " + "[" * n + "]" * n + "\n")
+PY
+for hostile in keys deep; do
+  start=$(date +%s.%N)
+  "$BIN" check "$work/$hostile.yaml" >/dev/null 2>&1 || true
+  printf '%-26s %8.3f s  (%s)\n' "check, hostile $hostile" "$(calc "$(date +%s.%N) - $start")" \
+    "$(ls -la "$work/$hostile.yaml" | awk '{printf "%.1f MB", $5/1048576}')"
+done
 
 # Writing events: `check` per talk, and `watch` from a save to the new PNG.
 echo
