@@ -454,7 +454,7 @@ fn an_interrupted_batch_leaves_whole_talks_and_no_temporaries() {
             .unwrap();
     }
     let out = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(binary())
+    let child = std::process::Command::new(binary())
         .args(["batch", s(dir.path()), "-o", s(out.path()), "--jobs", "2"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())

@@ -7,6 +7,7 @@ mod common;
 mod corpus;
 mod docs;
 mod errors;
+mod fuzz;
 mod golden;
 mod hostile;
 mod layouts;
