@@ -37,7 +37,7 @@ fn main() {
         lap(0);
         let doc = layouter.layout(&talk.event, &assets, &template).unwrap_or_else(|p| fail_with(&p)).document;
         lap(1);
-        export::pdf(&doc).unwrap_or_else(|d| fail(&d.into()));
+        export::pdf(&doc, &talkposter::export::PdfStandards::default()).unwrap_or_else(|d| fail(&d.into()));
         lap(2);
         export::png(&doc, 150.0, None).unwrap_or_else(|d| fail(&d.into()));
         lap(3);

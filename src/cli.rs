@@ -191,4 +191,25 @@ pub struct OutputArgs {
     /// (text with `markup: typst` can hold loops that never end).
     #[arg(long = "time-limit", value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub time_limit: u64,
+
+    /// The standards the PDF conforms to: ua-1 (accessible, the default),
+    /// ua-1,a-2a or ua-1,a-3a (also archival, PDF/A), or none.
+    #[arg(long = "pdf-standard", value_name = "ua-1[,a-2a|a-3a]|none", value_delimiter = ',', default_value = "ua-1")]
+    pub pdf_standard: Vec<PdfStandardArg>,
+}
+
+/// A standard a poster's PDF conforms to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PdfStandardArg {
+    /// PDF/UA-1: accessible (tagged, alternative texts, language, title).
+    #[value(name = "ua-1")]
+    Ua1,
+    /// PDF/A-2a: archival, accessible.
+    #[value(name = "a-2a")]
+    A2a,
+    /// PDF/A-3a: archival, accessible, may carry attachments.
+    #[value(name = "a-3a")]
+    A3a,
+    /// Only tagged PDF.
+    None,
 }

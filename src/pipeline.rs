@@ -14,7 +14,7 @@ use serde_bytes::ByteBuf;
 use crate::assets::{self, AssetCache, Assets};
 use crate::diag::{Diagnostic, Failure};
 use crate::event::{Event, TemplateRef};
-use crate::export;
+use crate::export::{self, PdfStandards};
 use crate::files::io_reason;
 use crate::layout::{Layouter, Problem};
 use crate::outputs::announcement::{self, Announcer, Kind};
@@ -64,6 +64,8 @@ pub struct Options {
     pub thumbnail_width: Option<u32>,
     /// The announcement templates (built-in, or the user's).
     pub announcer: Arc<Announcer>,
+    /// The standards the PDFs conform to (PDF/UA-1 unless asked not to).
+    pub pdf: PdfStandards,
 }
 
 /// Everything the layout of one talk needs, as data.
@@ -78,6 +80,7 @@ pub struct PosterJob {
     pub thumbnail_width: Option<u32>,
     /// The PNG's description.
     pub alt_text: String,
+    pub pdf: PdfStandards,
 }
 
 /// The encoded posters of one talk, not yet written.
@@ -104,6 +107,7 @@ pub fn prepare(talk: &Checked, options: &Options, cache: &AssetCache) -> Result<
         ppi: options.ppi,
         thumbnail_width: options.thumbnail_width,
         alt_text: alt_text::describe(&facts::in_language(&talk.event, talk.event.language)),
+        pdf: options.pdf,
     })
 }
 
@@ -144,16 +148,43 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
     let doc = &compiled.document;
     let encoded = |r: Result<Vec<u8>, Diagnostic>| r.map(ByteBuf::from).map_err(|d| vec![Problem::Other(d)]);
     let mut files = Vec::new();
+    let mut warnings = compiled.warnings;
     for &format in &job.formats {
         let bytes = match format {
-            Format::Pdf => export::pdf(doc),
+            Format::Pdf => pdf(doc, job, &mut warnings),
             Format::Png => export::png(doc, job.ppi as f32, Some(&job.alt_text)),
             Format::Ics | Format::Txt | Format::Md => continue,
         };
         files.push((format, encoded(bytes)?));
     }
     let thumbnail = job.thumbnail_width.map(|width| encoded(export::png_of_width(doc, width))).transpose()?;
-    Ok(Produced { files, thumbnail, warnings: compiled.warnings, read: compiled.read })
+    Ok(Produced { files, thumbnail, warnings, read: compiled.read })
+}
+
+/// The poster's PDF, to the standards asked for (PDF/A dated by the talk).
+/// The built-in layouts meet PDF/UA-1 on their own; what a custom layout or
+/// Typst markup in a text adds may not (an image without `alt:`), and then
+/// the poster is still made, as a tagged PDF, with a warning saying why.
+fn pdf(
+    doc: &typst_layout::PagedDocument,
+    job: &PosterJob,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<u8>, Diagnostic> {
+    let standards = PdfStandards { date: job.pdf.archive.map(|_| job.event.time.date), ..job.pdf };
+    match export::pdf(doc, &standards) {
+        Err(d) if standards != PdfStandards::none() => {
+            warnings.push(
+                Diagnostic::new(format!("the PDF is not accessible (PDF/UA) or archival (PDF/A): {}", d.message))
+                    .warning()
+                    .help(
+                        "give every image an `alt:` text (in your layout or in Typst markup in the texts), \
+                         or choose `--pdf-standard none`",
+                    ),
+            );
+            export::pdf(doc, &PdfStandards::none())
+        }
+        result => result,
+    }
 }
 
 /// Writes the files as `out_dir/<stem>.<ext>`, each whole or not at all;

@@ -180,7 +180,13 @@ pub fn produce(job: &ProgrammeJob, layouter: &Layouter) -> Result<Programme, Vec
     let mut files = Vec::new();
     for format in &job.formats {
         match format {
-            Format::Pdf => files.push((format!("{NAME}.pdf"), ByteBuf::from(export::pdf(doc).map_err(|d| vec![d])?))),
+            Format::Pdf => {
+                let standards = match &job.template {
+                    crate::event::TemplateRef::BuiltIn(_) => export::PdfStandards::default(),
+                    crate::event::TemplateRef::File(_) => export::PdfStandards::none(),
+                };
+                files.push((format!("{NAME}.pdf"), ByteBuf::from(export::pdf(doc, &standards).map_err(|d| vec![d])?)))
+            }
             Format::Png => {
                 for (i, page) in doc.pages().iter().enumerate() {
                     let name = if i == 0 { format!("{NAME}.png") } else { format!("{NAME}-{}.png", i + 1) };

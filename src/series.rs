@@ -155,18 +155,20 @@ fn talk_files_in(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
 }
 
 /// Whether a file named in `talks:` may be read as a talk: a `.yaml` or
-/// `.yml` file inside the series' folder (or one below it), as far as can
-/// be told without reading it. A file that does not exist is left to the
+/// `.yml` file in the series' folder, a folder beside it (a term's list
+/// often points at the talks' own folder) or below them, as far as can be
+/// told without reading it. A file that does not exist is left to the
 /// loader's message.
 fn listed_talk(file: &Path, base: &Path) -> Result<(), String> {
     let yaml = file.extension().is_some_and(|x| x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml"));
     if !yaml {
         return Err(format!("`{}` is not a talk file (.yaml)", file.display()));
     }
-    if let (Ok(file), Ok(base)) = (std::fs::canonicalize(file), std::fs::canonicalize(base))
-        && !file.starts_with(&base)
-    {
-        return Err(format!("`{}` is outside the series' folder", file.display()));
+    if let (Ok(file), Ok(base)) = (std::fs::canonicalize(file), std::fs::canonicalize(base)) {
+        let reach = base.parent().unwrap_or(&base);
+        if !file.starts_with(reach) {
+            return Err(format!("`{}` is outside the series' folder and the folders beside it", file.display()));
+        }
     }
     Ok(())
 }
@@ -271,7 +273,7 @@ fn series_file(path: &Path, doc: Document) -> Result<Vec<Talk>, Failure> {
                     Ok(()) => out.push(talk_file(&file, load_talk(&file), &settings)),
                     Err(why) => {
                         let d = Origin::single(&doc).error(&at, why).help(
-                            "list the talk files of this series: .yaml files in this folder or a folder inside it",
+                            "list the talk files of this series: .yaml files in this folder, a folder beside it or one inside them",
                         );
                         out.push(Talk::failed(file_stem(&file), label, d.into()));
                     }

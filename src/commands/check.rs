@@ -70,6 +70,7 @@ fn lay_out(talks: Vec<Talk>, args: &CheckArgs) -> Result<Vec<(String, Vec<Diagno
             template,
             thumbnail_width: None,
             announcer: std::sync::Arc::new(crate::outputs::announcement::Announcer::new(&[])?),
+            pdf: crate::export::PdfStandards::default(),
         },
         manifest: false,
         skip_current: false,

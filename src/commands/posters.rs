@@ -99,6 +99,7 @@ fn options(args: &OutputArgs, thumbnail_width: Option<u32>) -> Result<Options, F
         template: args.template.as_deref().map(|t| template_arg(t, "--template")).transpose()?,
         thumbnail_width,
         announcer: Arc::new(Announcer::new(&args.announcement)?),
+        pdf: crate::export::PdfStandards::from_args(&args.pdf_standard),
     })
 }
 

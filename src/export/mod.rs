@@ -13,9 +13,70 @@ use crate::diag::Diagnostic;
 use crate::files::io_reason;
 use crate::limits::{self, MAX_RASTER_PIXELS};
 
+/// The standards a PDF is made to: PDF/UA-1 (accessible) unless asked
+/// not to, and PDF/A-2a or -3a for archives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PdfStandards {
+    pub ua: bool,
+    pub archive: Option<Archive>,
+    /// The document's date (PDF/A needs one): the talk's.
+    pub date: Option<jiff::civil::Date>,
+}
+
+impl Default for PdfStandards {
+    fn default() -> Self {
+        PdfStandards { ua: true, archive: None, date: None }
+    }
+}
+
+impl PdfStandards {
+    /// Tagged PDF alone.
+    pub fn none() -> Self {
+        PdfStandards { ua: false, archive: None, date: None }
+    }
+
+    /// From `--pdf-standard`.
+    pub fn from_args(args: &[crate::cli::PdfStandardArg]) -> Self {
+        use crate::cli::PdfStandardArg as A;
+        if args.contains(&A::None) {
+            return PdfStandards::none();
+        }
+        let archive = if args.contains(&A::A3a) {
+            Some(Archive::A3a)
+        } else if args.contains(&A::A2a) {
+            Some(Archive::A2a)
+        } else {
+            None
+        };
+        PdfStandards { ua: args.contains(&A::Ua1) || archive.is_none(), archive, date: None }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Archive {
+    A2a,
+    A3a,
+}
+
 /// The poster as PDF. No timestamp, so the same input gives the same bytes.
-pub fn pdf(doc: &PagedDocument) -> Result<Vec<u8>, Diagnostic> {
-    let options = typst_pdf::PdfOptions::default();
+pub fn pdf(doc: &PagedDocument, standards: &PdfStandards) -> Result<Vec<u8>, Diagnostic> {
+    let mut options = typst_pdf::PdfOptions::default();
+    let mut list = Vec::new();
+    if standards.ua {
+        list.push(typst_pdf::PdfStandard::Ua_1);
+    }
+    match standards.archive {
+        Some(Archive::A2a) => list.push(typst_pdf::PdfStandard::A_2a),
+        Some(Archive::A3a) => list.push(typst_pdf::PdfStandard::A_3a),
+        None => {}
+    }
+    options.standards = typst_pdf::PdfStandards::new(&list)
+        .map_err(|e| Diagnostic::new(format!("these PDF standards cannot be combined: {}", e.message())))?;
+    if let Some(date) = standards.date {
+        // PDF/A needs a date; the talk's own keeps the file reproducible.
+        let d = typst::foundations::Datetime::from_ymd(i32::from(date.year()), date.month() as u8, date.day() as u8);
+        options.timestamp = d.map(typst_pdf::Timestamp::new_utc);
+    }
     // Each cluster's text once, so the PDF reads back as written.
     let doc = clusters::rejoined(doc);
     typst_pdf::pdf(&doc, &options).map_err(|errors| {

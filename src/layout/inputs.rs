@@ -117,14 +117,21 @@ pub fn picture(p: &Picture) -> Value {
     dict([("data", Bytes::new(p.bytes.clone()).into_value()), ("format", string(p.format.typst_name()))])
 }
 
-/// A QR code with its caption (the platform's name, `Register` / `报名`).
-fn qr_code(caption: &str, url: &str, qr: &Qr) -> Value {
+/// A QR code with its caption (the platform's name, `Register` / `报名`)
+/// and its alternative text (what it opens).
+fn qr_code(caption: &str, url: &str, qr: &Qr, alt: &str) -> Value {
     dict([
         ("caption", string(caption)),
         ("url", string(url)),
         ("image", Bytes::new(qr.png.clone()).into_value()),
         ("modules", i64::from(qr.modules).into_value()),
+        ("alt", string(&alt.replace("{}", &format!("{caption}, {url}")))),
     ])
+}
+
+/// `pattern` (`Portrait of {}`) said of `who`.
+fn said(pattern: &str, who: &str) -> String {
+    pattern.replace("{}", who)
 }
 
 /// Fields whose text fills the flexible part of a layout, for overflow messages.
@@ -145,6 +152,7 @@ pub fn flexible_fields(e: &Event) -> Vec<String> {
 pub fn build(e: &Event, assets: &Assets) -> Dict {
     let main = e.language;
     let reading = Reading::of(e);
+    let alt = crate::locale::alt_texts(main);
     let l = labels(main);
     let color = e.organizer.as_ref().and_then(|o| o.color.clone()).unwrap_or_else(|| DEFAULT_COLOR.to_string());
     let kind = e.kind.clone().unwrap_or_else(|| Text::Same(l.kind.to_string()));
@@ -161,6 +169,7 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
                 ("bio", opt(s.bio.as_ref(), |t| long(t, reading))),
                 ("homepage", opt(s.homepage.as_deref(), string)),
                 ("photo", opt(photo, picture)),
+                ("photo_alt", string(&said(alt.portrait, &join_lines(s.name.pick(main))))),
                 ("initials", string(&initials(s.name.pick(main)))),
             ])
         })
@@ -196,6 +205,7 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
         dict([
             ("name", versions(&o.name, reading)),
             ("logo", opt(assets.logo.as_deref(), picture)),
+            ("logo_alt", string(&said(alt.logo, &join_lines(o.name.pick(main))))),
             ("url", opt(o.url.as_deref(), string)),
         ])
     });
@@ -214,12 +224,12 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
     let fit_fields: Array = flexible_fields(e).iter().map(|f| string(f)).collect();
     let mut qr = Array::new();
     if let (Some(o), Some(code)) = (&e.online, &assets.online_qr) {
-        qr.push(qr_code(o.platform.as_deref().unwrap_or(l.online), &o.url, code));
+        qr.push(qr_code(o.platform.as_deref().unwrap_or(l.online), &o.url, code, alt.qr));
     }
     if let (Some(url), Some(code)) = (&e.registration, &assets.registration_qr) {
         // An e-mail sign-up is captioned with the address it writes to.
         let caption = if url.starts_with("mailto:") { registration_text(url) } else { l.registration };
-        qr.push(qr_code(caption, url, code));
+        qr.push(qr_code(caption, url, code, alt.qr));
     }
 
     let top = [

@@ -7,4 +7,4 @@
 pub mod dates;
 pub mod words;
 
-pub use words::{Labels, date_languages, labels, registration_text, text_languages};
+pub use words::{AltTexts, Labels, alt_texts, date_languages, labels, registration_text, text_languages};

@@ -114,6 +114,39 @@ pub fn labels(lang: Lang) -> Labels {
     l
 }
 
+/// Alternative texts for the pictures of a poster (for screen readers and
+/// accessible PDF), in `lang`: a portrait (`{}` the person), the
+/// organizer's logo (`{}` the organizer), a QR code (`{}` what it opens).
+pub struct AltTexts {
+    pub portrait: &'static str,
+    pub logo: &'static str,
+    pub qr: &'static str,
+}
+
+pub fn alt_texts(lang: Lang) -> AltTexts {
+    let (portrait, logo, qr) = match lang {
+        Lang::En => ("Portrait of {}", "Logo of {}", "QR code: {}"),
+        Lang::Zh => ("{}的照片", "{}的标志", "二维码：{}"),
+        Lang::ZhHant | Lang::ZhHk => ("{}的照片", "{}的標誌", "QR 碼：{}"),
+        Lang::Ja => ("{}の写真", "{}のロゴ", "QRコード：{}"),
+        Lang::Ko => ("{} 사진", "{} 로고", "QR 코드: {}"),
+        Lang::De => ("Porträt von {}", "Logo von {}", "QR-Code: {}"),
+        Lang::Fr => ("Portrait de {}", "Logo de {}", "Code QR\u{a0}: {}"),
+        Lang::Es => ("Retrato de {}", "Logotipo de {}", "Código QR: {}"),
+        Lang::It => ("Ritratto di {}", "Logo di {}", "Codice QR: {}"),
+        Lang::Pt => ("Retrato de {}", "Logotipo de {}", "Código QR: {}"),
+        Lang::Ru => ("Портрет: {}", "Логотип: {}", "QR-код: {}"),
+        Lang::Ar => ("صورة {}", "شعار {}", "رمز QR: {}"),
+        Lang::He => ("תמונה של {}", "הסמל של {}", "קוד QR: {}"),
+        Lang::Fa => ("تصویر {}", "نشان {}", "کد QR: {}"),
+        Lang::Ur => ("{} کی تصویر", "{} کا لوگو", "QR کوڈ: {}"),
+        Lang::Hi => ("{} का चित्र", "{} का प्रतीक चिह्न", "QR कोड: {}"),
+        Lang::Bn => ("{}-এর ছবি", "{}-এর লোগো", "QR কোড: {}"),
+        Lang::Th => ("ภาพของ {}", "ตราสัญลักษณ์ของ {}", "คิวอาร์โค้ด: {}"),
+    };
+    AltTexts { portrait, logo, qr }
+}
+
 /// The languages the event writes texts in (`{en: …, zh: …}`), the
 /// poster's own first. A text written once adds none.
 pub fn text_languages(e: &Event) -> Vec<Lang> {

@@ -66,6 +66,24 @@ pub fn pdf_text(pdf: &Path) -> String {
     pdf_extract::extract_text_from_mem(&std::fs::read(pdf).unwrap()).expect("extract text from the PDF")
 }
 
+/// The `/ActualText` of every marked span in a PDF's pages, read with
+/// lopdf: how a reader that follows them (poppler, Acrobat, screen
+/// readers) copies a cluster drawn with several glyphs.
+pub fn actual_texts(pdf: &Path) -> Vec<String> {
+    let doc = lopdf::Document::load_mem(&std::fs::read(pdf).unwrap()).expect("a readable PDF");
+    let mut out = Vec::new();
+    for id in doc.get_pages().values() {
+        let content = doc.get_and_decode_page_content(*id).expect("a readable page");
+        for op in content.operations.iter().filter(|op| op.operator == "BDC") {
+            let text = op.operands.get(1).and_then(|o| o.as_dict().ok()).and_then(|d| d.get(b"ActualText").ok());
+            if let Some(bytes) = text.and_then(|o| o.as_str().ok()) {
+                out.push(decode_text(bytes));
+            }
+        }
+    }
+    out
+}
+
 /// What a PDF holds, read with lopdf.
 #[derive(Debug)]
 pub struct PdfFacts {

@@ -380,7 +380,7 @@ fn announcements() {
         let path = dir.path().join(format!("a.{ext}"));
         std::fs::write(&path, &input).unwrap();
         if let Err(what) = caught(|| {
-            if let Ok(a) = talkposter::outputs::announcement::Announcer::new(&[path.clone()]) {
+            if let Ok(a) = talkposter::outputs::announcement::Announcer::new(std::slice::from_ref(&path)) {
                 for kind in
                     [talkposter::outputs::announcement::Kind::Text, talkposter::outputs::announcement::Kind::Markdown]
                 {

@@ -49,15 +49,31 @@ fn each_script_is_set_in_the_font_made_for_it() {
 fn the_text_of_left_to_right_scripts_extracts_as_written() {
     let out = tempfile::tempdir().unwrap();
     for (event, written) in [
-        // Thai is left out: pdf-extract drops some of its vowel marks, and
-        // Typst's PDF maps a few Thai clusters twice (poppler reads ใจดี as
-        // ใจดีดี); the fonts are checked above.
+        // Thai is left out: pdf-extract drops some of its vowel marks; the
+        // fonts are checked above, its clusters in `clusters.rs`.
         ("hindi", "भारतीय प्रौद्योगिकी संस्थान दिल्ली"),
         ("japanese", "拡散モデルによる高速な画像生成"),
         ("korean", "대규모 언어 모델의 추론 능력"),
     ] {
-        let text = squash(&pdf_text(&rendered(event, out.path())));
+        // A plain tagged PDF: each glyph of a cluster maps to its text once.
+        let o = render(&script_event(event), out.path(), &["--format", "pdf", "--pdf-standard", "none"]);
+        assert!(o.status.success(), "{event}: {}", stderr(&o));
+        let text = squash(&pdf_text(&out.path().join(format!("{event}.pdf"))));
         assert!(text.contains(&squash(written)), "{event}: `{written}` not in {text}");
+    }
+}
+
+#[test]
+fn clusters_of_several_glyphs_carry_their_text_in_an_accessible_pdf() {
+    // PDF/UA wants every glyph mapped to text, so a cluster of several
+    // glyphs (प्रौ: four letters, three glyphs) maps each glyph to the whole
+    // cluster; what a reader copies comes from the span's /ActualText,
+    // which states the cluster once. (Readers that ignore /ActualText, as
+    // pdf-extract does, then repeat such clusters.)
+    let out = tempfile::tempdir().unwrap();
+    let spans = actual_texts(&rendered("hindi", out.path()));
+    for cluster in ["प्रौ", "द्यो", "स्था", "र्मा"] {
+        assert!(spans.iter().any(|s| s == cluster), "{cluster} has no span of its own in {spans:?}");
     }
 }
 
