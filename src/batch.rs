@@ -262,7 +262,7 @@ fn make_programme(
         logo,
         template: options.programme_template.clone(),
         formats: options.poster.formats.iter().copied().filter(|f| f.is_poster()).collect(),
-        ppi: options.poster.ppi,
+        ppi: options.poster.ppi.unwrap_or(crate::print::DEFAULT_PPI),
     };
     let alt = programme::describe(&job);
     let out_dir = &options.poster.out_dir;
@@ -381,8 +381,12 @@ impl Run<'_> {
     /// The talk's posters, laid out by its worker.
     fn layout(&self, slot: usize, talk: &Checked, options: &Options) -> Result<Produced, Failure> {
         let job = pipeline::prepare(talk, options, &self.assets)?;
+        let note = pipeline::ppi_note(&job, options);
         match self.workers.run(slot, &Request::Poster(Box::new(job))) {
-            Ok(Reply::Poster(Ok(produced))) => Ok(produced),
+            Ok(Reply::Poster(Ok(mut produced))) => {
+                produced.warnings.extend(note);
+                Ok(produced)
+            }
             Ok(Reply::Poster(Err(problems))) => Err(Failure(explain(&problems, &talk.event, &talk.origin))),
             Ok(Reply::Panicked(what)) => Err(bug(&what).into()),
             Ok(_) => Err(bug("something else came back for a poster").into()),

@@ -170,9 +170,25 @@ pub struct OutputArgs {
     #[arg(long, value_name = "pdf,png,ics,txt,md", value_delimiter = ',', default_value = "pdf,png")]
     pub format: Vec<Format>,
 
-    /// Resolution of the PNG in pixels per inch (150 gives 1240 px across A4).
-    #[arg(long, value_name = "N", default_value_t = 150, value_parser = clap::value_parser!(u32).range(18..=1200))]
-    pub ppi: u32,
+    /// Resolution of the PNG in pixels per inch (150 gives 1240 px across
+    /// A4); default 150, and at most 2480 px across for a big paper.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(18..=1200))]
+    pub ppi: Option<u32>,
+
+    /// The flyer's paper, overriding the event's `paper:`: a4 (default), a3,
+    /// a2, a1, a0, letter, tabloid. Each is composed for its size.
+    #[arg(long, value_name = "PAPER", value_parser = parse_paper)]
+    pub paper: Option<crate::print::Paper>,
+
+    /// Bleed for the print shop, e.g. 3mm or 0.125in: coloured bands run
+    /// this far past the trim; the PDF gets a TrimBox and a BleedBox (the
+    /// PNG stays at the trimmed size).
+    #[arg(long, value_name = "LENGTH", value_parser = crate::print::parse_bleed)]
+    pub bleed: Option<f64>,
+
+    /// Draw crop marks outside the trim (and the bleed).
+    #[arg(long = "crop-marks")]
+    pub crop_marks: bool,
 
     /// Layout: flyer, card, screen (see `talkposter templates`) or a .typ file; overrides the event's `template:`.
     #[arg(long, value_name = "NAME|FILE")]
@@ -196,6 +212,13 @@ pub struct OutputArgs {
     /// ua-1,a-2a or ua-1,a-3a (also archival, PDF/A), or none.
     #[arg(long = "pdf-standard", value_name = "ua-1[,a-2a|a-3a]|none", value_delimiter = ',', default_value = "ua-1")]
     pub pdf_standard: Vec<PdfStandardArg>,
+}
+
+fn parse_paper(s: &str) -> Result<crate::print::Paper, String> {
+    crate::print::Paper::from_name(s).ok_or_else(|| {
+        let names: Vec<&str> = crate::print::Paper::ALL.iter().map(|p| p.name()).collect();
+        format!("`{s}` is not a paper size talkposter knows: use one of {}", names.join(", "))
+    })
 }
 
 /// A standard a poster's PDF conforms to.

@@ -23,6 +23,8 @@ pub struct SourceText {
 pub enum Severity {
     Error,
     Warning,
+    /// Worth saying, nothing wrong (a default chosen for the user).
+    Note,
 }
 
 /// One problem, as precise as the stage that found it can make it.
@@ -75,6 +77,11 @@ impl Diagnostic {
 
     pub fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn note(mut self) -> Self {
+        self.severity = Severity::Note;
         self
     }
 
@@ -294,6 +301,7 @@ pub fn report(out: &mut dyn WriteColor, diagnostics: &[Diagnostic]) {
         let start = || match d.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
+            Severity::Note => CsDiagnostic::note(),
         };
         let notes = || d.help.iter().map(|h| format!("help: {}", escaped(h))).collect::<Vec<_>>();
         let printed = match (&d.file, &d.snippet) {

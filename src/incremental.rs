@@ -145,7 +145,20 @@ pub fn fingerprint(talk: &Checked, options: &Options, font_dirs: &[PathBuf]) -> 
         TemplateRef::BuiltIn(name) => format!("built-in {name}"),
     };
     h.field("template", template.as_bytes());
-    h.field("options", format!("{:?} {} {:?}", options.formats, options.ppi, options.thumbnail_width).as_bytes());
+    h.field(
+        "options",
+        format!(
+            "{:?} {:?} {:?} {:?} {} {} {:?}",
+            options.formats,
+            options.ppi,
+            options.paper,
+            options.pdf,
+            options.bleed_mm,
+            options.crop_marks,
+            options.thumbnail_width
+        )
+        .as_bytes(),
+    );
     for (name, source) in announcement::built_in_sources() {
         h.field(name, source.as_bytes());
     }

@@ -26,6 +26,7 @@ pub mod markup;
 pub mod memory;
 pub mod outputs;
 pub mod pipeline;
+pub mod print;
 pub mod programme;
 pub mod series;
 pub mod templates;

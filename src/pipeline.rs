@@ -19,6 +19,7 @@ use crate::files::io_reason;
 use crate::layout::{Layouter, Problem};
 use crate::outputs::announcement::{self, Announcer, Kind};
 use crate::outputs::{alt_text, calendar, facts};
+use crate::print::{DEFAULT_PPI, Paper, Print};
 use crate::series::Checked;
 use crate::templates;
 
@@ -57,7 +58,12 @@ impl Format {
 pub struct Options {
     pub out_dir: PathBuf,
     pub formats: Vec<Format>,
-    pub ppi: u32,
+    /// The PNG's resolution; none: 150 ppi, less for a big paper.
+    pub ppi: Option<u32>,
+    /// Overrides the event's `paper:`.
+    pub paper: Option<Paper>,
+    pub bleed_mm: f64,
+    pub crop_marks: bool,
     /// Overrides the event's own `template:`.
     pub template: Option<TemplateRef>,
     /// Also make a small PNG of the poster this many pixels wide (contact sheet).
@@ -99,16 +105,54 @@ pub struct Produced {
 
 /// Prepares a checked talk's assets; each problem points at its key.
 pub fn prepare(talk: &Checked, options: &Options, cache: &AssetCache) -> Result<PosterJob, Failure> {
+    let mut event = talk.event.clone();
+    event.print = Print {
+        paper: options.paper.unwrap_or(event.print.paper),
+        bleed_mm: options.bleed_mm,
+        crop_marks: options.crop_marks,
+    };
+    let template = templates::choose(options.template.as_ref(), talk.event.template.as_ref());
     Ok(PosterJob {
-        event: talk.event.clone(),
+        ppi: ppi(options, &event, &template),
         assets: assets::prepare(&talk.event, &talk.origin, cache)?,
-        template: templates::choose(options.template.as_ref(), talk.event.template.as_ref()),
+        event,
+        template,
         formats: unique(&options.formats).into_iter().filter(|f| f.is_poster()).collect(),
-        ppi: options.ppi,
         thumbnail_width: options.thumbnail_width,
         alt_text: alt_text::describe(&facts::in_language(&talk.event, talk.event.language)),
         pdf: options.pdf,
     })
+}
+
+/// The PNG's resolution: as asked, else 150 ppi, or what keeps a big
+/// paper's picture 2480 pixels across (the layouts on paper: the flyer and
+/// custom ones).
+pub fn ppi(options: &Options, event: &Event, template: &TemplateRef) -> u32 {
+    let on_paper =
+        matches!(template, TemplateRef::File(_)) || *template == TemplateRef::BuiltIn(templates::DEFAULT.into());
+    options.ppi.unwrap_or(if on_paper { event.print.paper.default_ppi() } else { DEFAULT_PPI })
+}
+
+/// What `render` says about a resolution it chose: a big paper's PNG is
+/// made at less than 150 ppi.
+pub fn ppi_note(job: &PosterJob, options: &Options) -> Option<Diagnostic> {
+    let paper = job.event.print.paper;
+    if options.ppi.is_some() || job.ppi == DEFAULT_PPI || !job.formats.contains(&Format::Png) {
+        return None;
+    }
+    let (w, h) = paper.size_mm();
+    let px = |mm: f64| (mm / 25.4 * f64::from(job.ppi)).round();
+    Some(
+        Diagnostic::new(format!(
+            "the PNG of this {} poster is made at {} ppi ({} × {} px), a picture to post; the PDF is for print",
+            paper.label(),
+            job.ppi,
+            px(w),
+            px(h)
+        ))
+        .note()
+        .help("--ppi sets another resolution"),
+    )
 }
 
 /// Whether any format asked for needs the poster laid out (or the contact
@@ -171,6 +215,19 @@ fn pdf(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<u8>, Diagnostic> {
     let standards = PdfStandards { date: job.pdf.archive.map(|_| job.event.time.date), ..job.pdf };
+    let print = job.event.print;
+    if print.outside_mm() > 0.0 {
+        return pdf_to(doc, &standards, warnings).and_then(|bytes| export::with_bleed_box(bytes, print.bleed_mm));
+    }
+    pdf_to(doc, &standards, warnings)
+}
+
+fn pdf_to(
+    doc: &typst_layout::PagedDocument,
+    standards: &PdfStandards,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<u8>, Diagnostic> {
+    let standards = *standards;
     match export::pdf(doc, &standards) {
         Err(d) if standards != PdfStandards::none() => {
             warnings.push(

@@ -66,7 +66,10 @@ fn lay_out(talks: Vec<Talk>, args: &CheckArgs) -> Result<Vec<(String, Vec<Diagno
         poster: Options {
             out_dir: scratch.path().to_path_buf(),
             formats: vec![Format::Pdf],
-            ppi: 150,
+            ppi: None,
+            paper: None,
+            bleed_mm: 0.0,
+            crop_marks: false,
             template,
             thumbnail_width: None,
             announcer: std::sync::Arc::new(crate::outputs::announcement::Announcer::new(&[])?),

@@ -58,6 +58,13 @@ pub struct EventFile {
     /// The layout: flyer (default), card, screen, or a .typ file next to this one.
     #[schemars(extend("examples" = ["flyer", "card", "screen"]))]
     pub template: Option<String>,
+    /// The flyer's paper, in portrait: a4 (default), a3, a2, a1, a0, letter
+    /// (US Letter) or tabloid (11 × 17 in). Each is composed for its size.
+    #[schemars(
+        regex(pattern = r"^(?:[aA][0-4]|[lL]etter|[tT]abloid|[uU][sS][ -]?(?:[lL]etter|[tT]abloid)|[lL]edger|11x17|8\.5x11)$"),
+        extend("examples" = ["a4", "a3", "a1", "letter", "tabloid"])
+    )]
+    pub paper: Option<String>,
     /// The series' name in the footer (series.yaml usually gives it).
     pub series: Option<TextValue>,
 }

@@ -362,6 +362,9 @@ pub struct Event {
     pub western_digits: bool,
     pub organizer: Option<Organizer>,
     pub template: Option<TemplateRef>,
+    /// The paper (`paper:`), and the bleed and crop marks asked for on the
+    /// command line.
+    pub print: crate::print::Print,
 }
 
 /// Every text field of an event with its key path: for checks that look at

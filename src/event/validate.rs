@@ -13,6 +13,7 @@ use super::positions::KeyPath;
 use crate::diag::{Diagnostic, Failure};
 use crate::limits::{MAX_MARKS_PER_LETTER, MAX_REPORTED_PROBLEMS, MAX_TEXT_CHARS};
 use crate::locale::dates::days_in_month;
+use crate::print::{Paper, Print};
 use crate::{files, templates};
 
 /// The keys each map of an event may hold (the schema in `format` lists
@@ -35,6 +36,7 @@ pub mod keys {
         "digits",
         "organizer",
         "template",
+        "paper",
         "series",
     ];
     pub const SPEAKER: &[&str] = &["name", "affiliation", "photo", "photo_focus", "bio", "homepage"];
@@ -186,6 +188,7 @@ impl Check<'_> {
             .unwrap_or(false);
         let organizer = self.optional(&f, "organizer", |c, v, p| c.organizer(v, p));
         let template = self.optional(&f, "template", |c, v, p| c.template(v, p));
+        let paper = self.optional(&f, "paper", |c, v, p| c.paper(v, p)).unwrap_or_default();
         Some(Event {
             title: title?,
             subtitle,
@@ -204,6 +207,7 @@ impl Check<'_> {
             western_digits,
             organizer,
             template,
+            print: Print { paper, ..Print::default() },
         })
     }
 
@@ -386,6 +390,18 @@ impl Check<'_> {
         };
         self.error(path, format!("`{s}` is not a known value"), Some(help));
         None
+    }
+
+    /// A paper size, by any of its usual names (`A4`, `US Letter`).
+    fn paper(&mut self, v: &Value, path: &KeyPath) -> Option<Paper> {
+        let s = self.string(v, path)?;
+        let paper = Paper::from_name(&s);
+        if paper.is_none() {
+            let names: Vec<&str> = Paper::ALL.iter().map(|p| p.name()).collect();
+            let help = format!("use one of: {} (portrait; 11 × 17 in is `tabloid`)", names.join(", "));
+            self.error(path, format!("`{s}` is not a paper size talkposter knows"), Some(help));
+        }
+        paper
     }
 
     /// A poster language: its code, or another name for it (`zh-TW`).

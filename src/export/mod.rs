@@ -85,6 +85,39 @@ pub fn pdf(doc: &PagedDocument, standards: &PdfStandards) -> Result<Vec<u8>, Dia
     })
 }
 
+/// The PDF with a BleedBox on every page: the TrimBox Typst writes for a
+/// page with a bleed, grown by `bleed_mm` (without crop marks, the whole
+/// page; with them, less than it). Added as an incremental update, so what
+/// Typst wrote stays byte for byte.
+pub fn with_bleed_box(pdf: Vec<u8>, bleed_mm: f64) -> Result<Vec<u8>, Diagnostic> {
+    use lopdf::{Document, IncrementalDocument, Object};
+    let fail = |e: lopdf::Error| Diagnostic::new(format!("the PDF's bleed box could not be added: {e}"));
+    let doc = Document::load_mem(&pdf).map_err(fail)?;
+    let pages: Vec<_> = doc.get_pages().into_values().collect();
+    let mut update = IncrementalDocument::create_from(pdf, doc);
+    let b = bleed_mm * 72.0 / 25.4;
+    for id in pages {
+        update.opt_clone_object_to_new_document(id).map_err(fail)?;
+        let page = update.new_document.get_object_mut(id).and_then(Object::as_dict_mut).map_err(fail)?;
+        let trim: Vec<f64> = page
+            .get(b"TrimBox")
+            .and_then(Object::as_array)
+            .map_err(fail)?
+            .iter()
+            .map(|x| x.as_float().map(f64::from))
+            .collect::<Result<_, _>>()
+            .map_err(fail)?;
+        let [x0, y0, x1, y1] = trim[..] else {
+            return Err(Diagnostic::new("the PDF's trim box is not a rectangle"));
+        };
+        let bleed = [x0 - b, y0 - b, x1 + b, y1 + b].map(|v| Object::Real(v as f32));
+        page.set("BleedBox", Object::Array(bleed.to_vec()));
+    }
+    let mut out = Vec::new();
+    update.save_to(&mut out).map_err(|e| Diagnostic::new(format!("the PDF could not be written: {e}")))?;
+    Ok(out)
+}
+
 /// The first page as an opaque RGB PNG at `ppi` pixels per inch, with the
 /// resolution recorded (pHYs) so print tools know its size, and `alt`, the
 /// description of what it shows, for screen readers and social posts.

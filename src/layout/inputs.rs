@@ -260,8 +260,26 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
         ("organizer", organizer.unwrap_or(Value::None)),
         ("fit_fields", Value::Array(fit_fields)),
         ("qr", Value::Array(qr)),
+        ("page", page(&e.print)),
     ];
     top.into_iter().map(|(k, v)| (Str::from(k), v)).collect()
+}
+
+/// The paper a print layout is composed for (see `print`): its trimmed
+/// size, the type's scale and the boost of what is read from afar, and the
+/// room drawn outside the trim (bleed, then the crop marks' room).
+fn page(p: &crate::print::Print) -> Value {
+    let mm = |x: f64| typst::layout::Length::from(typst::layout::Abs::mm(x)).into_value();
+    let (width, height) = p.paper.size_mm();
+    dict([
+        ("paper", string(p.paper.name())),
+        ("width", mm(width)),
+        ("height", mm(height)),
+        ("scale", p.paper.scale().into_value()),
+        ("boost", p.paper.boost().into_value()),
+        ("bleed", mm(p.bleed_mm)),
+        ("marks", mm(if p.crop_marks { crate::print::MARKS_MM } else { 0.0 })),
+    ])
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod hostile;
 mod layouts;
 mod lengths;
 mod outputs;
+mod print;
 mod properties;
 mod render;
 mod scripts;
