@@ -30,4 +30,39 @@ for k, im in enumerate(ims):
     out.paste(im, (k * (im.width + 20), 0))
 out.convert("P", palette=Image.ADAPTIVE, colors=128).save(sys.argv[2], optimize=True)
 PY
+# One talk in every size, side by side at one scale: the flyer on its
+# papers (to scale, A1 at a third of the others' ppi), then every screen
+# and post at its pixel size, halved.
+for paper in a4 letter a3 tabloid; do
+    "$bin" render events/2025-12-04-yang-song.yaml --paper "$paper" --format png --ppi 40 -o "$tmp/paper-$paper" >/dev/null
+done
+"$bin" render events/2025-12-04-yang-song.yaml --paper a1 --format png --ppi 40 -o "$tmp/paper-a1" >/dev/null
+"$bin" render events/2025-12-04-yang-song.yaml --template card,portrait,story,screen,link,cover --format png --ppi 75 \
+    -o "$tmp/screens" >/dev/null
+python3 - "$tmp" docs/sizes.png <<'PY'
+import sys
+from PIL import Image, ImageDraw
+tmp, target = sys.argv[1], sys.argv[2]
+stem = "2025-12-04-yang-song"
+papers = [(Image.open(f"{tmp}/paper-{p}/{stem}.png"), label) for p, label in
+          (("a4", "A4"), ("letter", "US Letter"), ("a3", "A3"), ("tabloid", "US Tabloid"), ("a1", "A1"))]
+screens = [(Image.open(f"{tmp}/screens/{stem}{s}.png"), label) for s, label in
+           (("", "card"), ("-portrait", "portrait"), ("-story", "story"), ("-screen", "screen"),
+            ("-link", "link"), ("-cover", "cover"), ("-thumb", "thumb"))]
+gap, caption = 24, 28
+row1 = max(i.height for i, _ in papers)
+row2 = max(i.height for i, _ in screens)
+width = max(sum(i.width for i, _ in papers), sum(i.width for i, _ in screens)) + gap * 8
+out = Image.new("RGB", (width, row1 + row2 + 2 * caption + 3 * gap), "white")
+draw = ImageDraw.Draw(out)
+for row, (items, top, tall) in enumerate(((papers, gap, row1), (screens, row1 + caption + 2 * gap, row2))):
+    x = gap
+    for im, label in items:
+        y = top + tall - im.height
+        out.paste(im, (x, y))
+        draw.rectangle((x - 1, y - 1, x + im.width, y + im.height), outline=(160, 160, 160))
+        draw.text((x, top + tall + 6), label, fill=(60, 60, 60))
+        x += im.width + gap
+out.convert("P", palette=Image.ADAPTIVE, colors=128).save(target, optimize=True)
+PY
 ls -l docs/*.png

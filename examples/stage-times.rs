@@ -18,7 +18,7 @@ fn main() {
         eprintln!("usage: stage-times FOLDER [TEMPLATE.typ]");
         std::process::exit(2);
     };
-    let template = args.next().map(|t| TemplateRef::File(PathBuf::from(t)));
+    let template: Vec<TemplateRef> = args.next().map(|t| TemplateRef::File(PathBuf::from(t))).into_iter().collect();
     let layouter = Layouter::new(vec![]);
     let talks = series::collect(&[PathBuf::from(folder)]).unwrap_or_else(|f| fail(&f));
     let n = talks.len() as u32;
@@ -26,7 +26,8 @@ fn main() {
     let mut total = [Duration::ZERO; 5];
     for talk in talks {
         let talk = talk.checked.unwrap_or_else(|f| fail(&f));
-        let template = templates::choose(template.as_ref(), talk.event.template.as_ref());
+        // The first layout the talk asks for (the flyer unless it says).
+        let template = templates::choose(&template, &talk.event.templates).remove(0);
         let mut clock = Instant::now();
         let mut lap = |i: usize| {
             total[i] += clock.elapsed();

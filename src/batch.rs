@@ -117,7 +117,7 @@ pub fn run(
 ) -> Report {
     let out_dir = &options.poster.out_dir;
     let reserved = if options.series_outputs { series_names(&options.poster) } else { Vec::new() };
-    let claims = claim_names(&talks, &reserved);
+    let claims = claim_names(&talks, &reserved, &options.poster.templates);
     // The talks that could be read and named, for the series' own files.
     let listed: Vec<(String, Event)> = (talks.iter().zip(&claims))
         .filter(|(_, claim)| claim.is_none())
@@ -365,8 +365,9 @@ impl Run<'_> {
         // template fails the talk before its poster is laid out.
         let documents = pipeline::documents(&talk.event, stem, options).map_err(|d| d.in_file(talk.origin.file()))?;
         let produced = if pipeline::needs_layout(options) { Some(self.layout(slot, talk, options)?) } else { None };
-        let posters = produced.iter().flat_map(|p| p.files.iter().map(|(f, b)| (*f, b.as_slice())));
-        let written = pipeline::write(posters.chain(documents.iter().map(|(f, b)| (*f, b.as_slice()))), stem, out_dir)?;
+        let posters = produced.iter().flat_map(|p| p.files.iter().map(|(s, f, b)| (s.as_str(), *f, b.as_slice())));
+        let documents = documents.iter().map(|(f, b)| ("", *f, b.as_slice()));
+        let written = pipeline::write(posters.chain(documents), stem, out_dir)?;
         if let Some(thumb) = produced.as_ref().and_then(|p| p.thumbnail.as_ref()) {
             let path = contact_sheet::thumbnail_path(out_dir, stem);
             // A missing thumbnail only leaves a gap on the contact sheet.
@@ -381,7 +382,7 @@ impl Run<'_> {
     /// The talk's posters, laid out by its worker.
     fn layout(&self, slot: usize, talk: &Checked, options: &Options) -> Result<Produced, Failure> {
         let job = pipeline::prepare(talk, options, &self.assets)?;
-        let note = pipeline::ppi_note(&job, options);
+        let note = pipeline::ppi_note(&job);
         match self.workers.run(slot, &Request::Poster(Box::new(job))) {
             Ok(Reply::Poster(Ok(mut produced))) => {
                 produced.warnings.extend(note);
@@ -417,35 +418,46 @@ fn costly_field(d: Diagnostic, event: &Event, origin: &crate::event::Origin) -> 
 
 /// Output names no two talks may share (nor a talk and the batch's own
 /// files): the first talk to claim a name keeps it; any later one fails with
-/// a message naming the first. Names that differ only in case collide, as
-/// they do on macOS and Windows. Talks that failed to load claim nothing.
-fn claim_names(talks: &[Talk], reserved: &[(&'static str, String)]) -> Vec<Option<Diagnostic>> {
+/// a message naming the first. A talk drawn with several layouts claims a
+/// name for each (`talk`, `talk-story`). Names that differ only in case
+/// collide, as they do on macOS and Windows. Talks that failed to load
+/// claim nothing.
+fn claim_names(
+    talks: &[Talk],
+    reserved: &[(&'static str, String)],
+    command_line: &[crate::event::TemplateRef],
+) -> Vec<Option<Diagnostic>> {
     let mut owners: HashMap<String, &str> = HashMap::new();
     talks
         .iter()
         .map(|t| {
-            t.checked.as_ref().ok()?;
-            let key = t.stem.to_lowercase();
-            if let Some((_, file)) = reserved.iter().find(|(name, _)| *name == key) {
-                return Some(
-                    Diagnostic::new(format!("the output name `{}` is the series' own (its `{file}`)", t.stem))
-                        .in_file(std::path::Path::new(&t.label))
-                        .help("rename the talk's file: outputs are named after it"),
-                );
-            }
-            match owners.get(&key) {
-                Some(first) => Some(
-                    Diagnostic::new(format!(
-                        "this talk would write `{}.pdf`, the name {first} already writes to",
-                        t.stem
-                    ))
-                    .help("rename one of the files (outputs are named after the talk file; names differing only in capitals count as the same)"),
-                ),
-                None => {
-                    owners.insert(key, &t.label);
-                    None
+            let event = &t.checked.as_ref().ok()?.event;
+            let layouts = crate::templates::choose(command_line, &event.templates);
+            let names: Vec<String> = layouts
+                .iter()
+                .enumerate()
+                .map(|(i, l)| format!("{}{}", t.stem, crate::templates::suffix(i, l)))
+                .collect();
+            for name in &names {
+                let key = name.to_lowercase();
+                if let Some((_, file)) = reserved.iter().find(|(reserved, _)| *reserved == key) {
+                    return Some(
+                        Diagnostic::new(format!("the output name `{name}` is the series' own (its `{file}`)"))
+                            .in_file(std::path::Path::new(&t.label))
+                            .help("rename the talk's file: outputs are named after it"),
+                    );
+                }
+                if let Some(first) = owners.get(&key) {
+                    return Some(
+                        Diagnostic::new(format!("this talk would write `{name}.*`, the name {first} already writes to"))
+                            .help("rename one of the files (outputs are named after the talk file, with a layout's name added after the first; names differing only in capitals count as the same)"),
+                    );
                 }
             }
+            for name in names {
+                owners.insert(name.to_lowercase(), &t.label);
+            }
+            None
         })
         .collect()
 }

@@ -66,9 +66,9 @@ pub struct CheckArgs {
     #[arg(long)]
     pub layout: bool,
 
-    /// The layout to check with, as for `render`.
-    #[arg(long, value_name = "NAME|FILE")]
-    pub template: Option<String>,
+    /// The layouts to check with, as for `render`.
+    #[arg(long, value_name = "NAME|FILE,…", value_delimiter = ',')]
+    pub template: Vec<String>,
 
     /// Extra folder of fonts, as for `render`; repeatable.
     #[arg(long = "font-path", value_name = "DIR")]
@@ -190,9 +190,12 @@ pub struct OutputArgs {
     #[arg(long = "crop-marks")]
     pub crop_marks: bool,
 
-    /// Layout: flyer, card, screen (see `talkposter templates`) or a .typ file; overrides the event's `template:`.
-    #[arg(long, value_name = "NAME|FILE")]
-    pub template: Option<String>,
+    /// Layouts, comma-separated: flyer, card, story, portrait, screen, link,
+    /// cover (see `talkposter templates`) or .typ files; overrides the
+    /// event's `template:`. The first layout's files are named after the
+    /// event file, the others' with the layout's name added (talk-story.png).
+    #[arg(long, value_name = "NAME|FILE,…", value_delimiter = ',')]
+    pub template: Vec<String>,
 
     /// Your own announcement template (minijinja): a `.txt` file replaces the
     /// plain-text one, a `.md` file the Markdown one; see docs/announcements.md.

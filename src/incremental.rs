@@ -139,12 +139,13 @@ pub fn fingerprint(talk: &Checked, options: &Options, font_dirs: &[PathBuf]) -> 
     for file in files {
         h.field(&file.to_string_lossy(), hash_file(file, MAX_IMAGE_FILE_BYTES).unwrap_or_default().as_bytes());
     }
-    let template = templates::choose(options.template.as_ref(), event.template.as_ref());
-    let template = match template {
-        TemplateRef::File(path) => format!("file {}", crate::files::absolute(&path).display()),
-        TemplateRef::BuiltIn(name) => format!("built-in {name}"),
-    };
-    h.field("template", template.as_bytes());
+    for template in templates::choose(&options.templates, &event.templates) {
+        let template = match template {
+            TemplateRef::File(path) => format!("file {}", crate::files::absolute(&path).display()),
+            TemplateRef::BuiltIn(name) => format!("built-in {name}"),
+        };
+        h.field("template", template.as_bytes());
+    }
     h.field(
         "options",
         format!(

@@ -64,8 +64,8 @@ pub struct Options {
     pub paper: Option<Paper>,
     pub bleed_mm: f64,
     pub crop_marks: bool,
-    /// Overrides the event's own `template:`.
-    pub template: Option<TemplateRef>,
+    /// Overrides the event's own `template:` (one layout or several).
+    pub templates: Vec<TemplateRef>,
     /// Also make a small PNG of the poster this many pixels wide (contact sheet).
     pub thumbnail_width: Option<u32>,
     /// The announcement templates (built-in, or the user's).
@@ -79,10 +79,12 @@ pub struct Options {
 pub struct PosterJob {
     pub event: Event,
     pub assets: Assets,
-    pub template: TemplateRef,
+    /// The layouts, each drawn in every format; the first names the files.
+    pub templates: Vec<TemplateRef>,
     /// PDF and/or PNG.
     pub formats: Vec<Format>,
-    pub ppi: u32,
+    /// The PNG's resolution, when one was asked for (see `ppi`).
+    pub ppi: Option<u32>,
     pub thumbnail_width: Option<u32>,
     /// The PNG's description.
     pub alt_text: String,
@@ -92,8 +94,9 @@ pub struct PosterJob {
 /// The encoded posters of one talk, not yet written.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Produced {
-    /// One file per format, in the order asked for.
-    pub files: Vec<(Format, ByteBuf)>,
+    /// One file per layout and format, in the order asked for: what the
+    /// layout adds to the file's name (`-story`), the format, the bytes.
+    pub files: Vec<(String, Format, ByteBuf)>,
     /// A small PNG, when the job asked for one.
     pub thumbnail: Option<ByteBuf>,
     /// Typst's warnings about the layout, for the user to see.
@@ -111,12 +114,11 @@ pub fn prepare(talk: &Checked, options: &Options, cache: &AssetCache) -> Result<
         bleed_mm: options.bleed_mm,
         crop_marks: options.crop_marks,
     };
-    let template = templates::choose(options.template.as_ref(), talk.event.template.as_ref());
     Ok(PosterJob {
-        ppi: ppi(options, &event, &template),
+        ppi: options.ppi,
         assets: assets::prepare(&talk.event, &talk.origin, cache)?,
+        templates: templates::choose(&options.templates, &talk.event.templates),
         event,
-        template,
         formats: unique(&options.formats).into_iter().filter(|f| f.is_poster()).collect(),
         thumbnail_width: options.thumbnail_width,
         alt_text: alt_text::describe(&facts::in_language(&talk.event, talk.event.language)),
@@ -124,29 +126,28 @@ pub fn prepare(talk: &Checked, options: &Options, cache: &AssetCache) -> Result<
     })
 }
 
-/// The PNG's resolution: as asked, else 150 ppi, or what keeps a big
-/// paper's picture 2480 pixels across (the layouts on paper: the flyer and
-/// custom ones).
-pub fn ppi(options: &Options, event: &Event, template: &TemplateRef) -> u32 {
-    let on_paper =
-        matches!(template, TemplateRef::File(_)) || *template == TemplateRef::BuiltIn(templates::DEFAULT.into());
-    options.ppi.unwrap_or(if on_paper { event.print.paper.default_ppi() } else { DEFAULT_PPI })
+/// A layout's PNG resolution: as asked, else 150 ppi, or what keeps a big
+/// paper's picture about 2480 pixels across (for the layouts on paper).
+pub fn ppi(asked: Option<u32>, event: &Event, template: &TemplateRef) -> u32 {
+    let default = if templates::on_paper(template) { event.print.paper.default_ppi() } else { DEFAULT_PPI };
+    asked.unwrap_or(default)
 }
 
 /// What `render` says about a resolution it chose: a big paper's PNG is
 /// made at less than 150 ppi.
-pub fn ppi_note(job: &PosterJob, options: &Options) -> Option<Diagnostic> {
+pub fn ppi_note(job: &PosterJob) -> Option<Diagnostic> {
     let paper = job.event.print.paper;
-    if options.ppi.is_some() || job.ppi == DEFAULT_PPI || !job.formats.contains(&Format::Png) {
+    let template = job.templates.iter().find(|t| templates::on_paper(t))?;
+    let ppi = ppi(job.ppi, &job.event, template);
+    if job.ppi.is_some() || ppi == DEFAULT_PPI || !job.formats.contains(&Format::Png) {
         return None;
     }
     let (w, h) = paper.size_mm();
-    let px = |mm: f64| (mm / 25.4 * f64::from(job.ppi)).round();
+    let px = |mm: f64| (mm / 25.4 * f64::from(ppi)).round();
     Some(
         Diagnostic::new(format!(
-            "the PNG of this {} poster is made at {} ppi ({} × {} px), a picture to post; the PDF is for print",
+            "the PNG of this {} poster is made at {ppi} ppi ({} × {} px), a picture to post; the PDF is for print",
             paper.label(),
-            job.ppi,
             px(w),
             px(h)
         ))
@@ -185,24 +186,32 @@ pub fn calendar_entry<'a>(
     Ok(calendar::Entry { event, stem, description: announcer.write(Kind::Text, event, None)? })
 }
 
-/// Lays out and checks the poster, then encodes every format (and the
-/// thumbnail). Nothing is produced unless every check passed.
+/// Lays out and checks the poster in each of its layouts, then encodes
+/// every format (and, from the first layout, the thumbnail). Nothing is
+/// produced unless every check of every layout passed.
 pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Problem>> {
-    let compiled = layouter.layout(&job.event, &job.assets, &job.template)?;
-    let doc = &compiled.document;
     let encoded = |r: Result<Vec<u8>, Diagnostic>| r.map(ByteBuf::from).map_err(|d| vec![Problem::Other(d)]);
-    let mut files = Vec::new();
-    let mut warnings = compiled.warnings;
-    for &format in &job.formats {
-        let bytes = match format {
-            Format::Pdf => pdf(doc, job, &mut warnings),
-            Format::Png => export::png(doc, job.ppi as f32, Some(&job.alt_text)),
-            Format::Ics | Format::Txt | Format::Md => continue,
-        };
-        files.push((format, encoded(bytes)?));
+    let mut produced = Produced { files: Vec::new(), thumbnail: None, warnings: Vec::new(), read: Vec::new() };
+    for (i, template) in job.templates.iter().enumerate() {
+        let compiled = layouter.layout(&job.event, &job.assets, template)?;
+        let doc = &compiled.document;
+        let suffix = templates::suffix(i, template);
+        produced.warnings.extend(compiled.warnings);
+        produced.read.extend(compiled.read);
+        for &format in &job.formats {
+            let bytes = match format {
+                Format::Pdf => pdf(doc, job, template, &mut produced.warnings),
+                Format::Png => export::png(doc, ppi(job.ppi, &job.event, template) as f32, Some(&job.alt_text)),
+                Format::Ics | Format::Txt | Format::Md => continue,
+            };
+            produced.files.push((suffix.clone(), format, encoded(bytes)?));
+        }
+        if i == 0 {
+            produced.thumbnail =
+                job.thumbnail_width.map(|width| encoded(export::png_of_width(doc, width))).transpose()?;
+        }
     }
-    let thumbnail = job.thumbnail_width.map(|width| encoded(export::png_of_width(doc, width))).transpose()?;
-    Ok(Produced { files, thumbnail, warnings, read: compiled.read })
+    Ok(produced)
 }
 
 /// The poster's PDF, to the standards asked for (PDF/A dated by the talk).
@@ -212,11 +221,12 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
 fn pdf(
     doc: &typst_layout::PagedDocument,
     job: &PosterJob,
+    template: &TemplateRef,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<u8>, Diagnostic> {
     let standards = PdfStandards { date: job.pdf.archive.map(|_| job.event.time.date), ..job.pdf };
     let print = job.event.print;
-    if print.outside_mm() > 0.0 {
+    if print.outside_mm() > 0.0 && templates::on_paper(template) {
         return pdf_to(doc, &standards, warnings).and_then(|bytes| export::with_bleed_box(bytes, print.bleed_mm));
     }
     pdf_to(doc, &standards, warnings)
@@ -247,7 +257,7 @@ fn pdf_to(
 /// Writes the files as `out_dir/<stem>.<ext>`, each whole or not at all;
 /// returns the paths written.
 pub fn write<'a>(
-    files: impl IntoIterator<Item = (Format, &'a [u8])>,
+    files: impl IntoIterator<Item = (&'a str, Format, &'a [u8])>,
     stem: &str,
     out_dir: &std::path::Path,
 ) -> Result<Vec<PathBuf>, Failure> {
@@ -256,7 +266,7 @@ pub fn write<'a>(
     })?;
     let files: Vec<(PathBuf, &[u8])> = files
         .into_iter()
-        .map(|(format, bytes)| (out_dir.join(format!("{stem}.{}", format.extension())), bytes))
+        .map(|(suffix, format, bytes)| (out_dir.join(format!("{stem}{suffix}.{}", format.extension())), bytes))
         .collect();
     // A talk's files appear together or not at all.
     export::write_together(&files)?;

@@ -19,7 +19,7 @@ pub struct Layout {
 pub const LAYOUTS: &[Layout] = &[
     Layout {
         name: "flyer",
-        about: "A4 portrait flyer with abstract and biography (default); PNG 1240×1754 px",
+        about: "portrait flyer with abstract and biography, on A4 or any paper (default); PNG 1240×1754 px on A4",
         source: include_str!("../templates/flyer.typ"),
     },
     Layout {
@@ -28,14 +28,42 @@ pub const LAYOUTS: &[Layout] = &[
         source: include_str!("../templates/card.typ"),
     },
     Layout {
+        name: "story",
+        about: "9:16 story (Instagram, WeChat Channels, WhatsApp): the card's parts, tall; PNG 1080×1920 px",
+        source: include_str!("../templates/story.typ"),
+    },
+    Layout {
+        name: "portrait",
+        about: "4:5 portrait post, the tallest a feed shows whole; PNG 1080×1350 px",
+        source: include_str!("../templates/portrait.typ"),
+    },
+    Layout {
         name: "screen",
         about: "16:9 lobby display: title, speakers, time, place, QR codes; PNG 1920×1080 px",
         source: include_str!("../templates/screen.typ"),
+    },
+    Layout {
+        name: "link",
+        about: "1.91:1 link preview (LinkedIn, X, Facebook): title, speakers, when and where; PNG 1200×627 px",
+        source: include_str!("../templates/link.typ"),
+    },
+    Layout {
+        name: "cover",
+        about: "2.35:1 WeChat article cover: title, speaker, date; drawn with its square thumbnail; PNG 900×383 px",
+        source: include_str!("../templates/cover.typ"),
+    },
+    Layout {
+        name: "thumb",
+        about: "1:1 thumbnail for a WeChat article or a chat share: the date and a short title; PNG 500×500 px",
+        source: include_str!("../templates/thumb.typ"),
     },
 ];
 
 /// The layout used when neither the event nor the command line names one.
 pub const DEFAULT: &str = "flyer";
+/// The WeChat article cover, and the square thumbnail drawn with it.
+pub const COVER: &str = "cover";
+pub const THUMB: &str = "thumb";
 
 /// Layouts talkposter uses itself: the contact sheet of a batch, and a
 /// one-field layout that finds which field's `markup: typst` is broken.
@@ -52,6 +80,11 @@ const AUXILIARY: &[(&str, &str)] = &[
 /// The shared helpers every layout imports.
 const LIB: &str = include_str!("../templates/lib.typ");
 
+/// Compositions several layouts share, each drawn at its own shape: posts
+/// (card, story, portrait) and wide screens (screen, link).
+const SHARED: &[(&str, &str)] =
+    &[("post", include_str!("../templates/post.typ")), ("wide", include_str!("../templates/wide.typ"))];
+
 /// Where a built-in file is served to every layout, custom ones included.
 pub fn builtin_path(name: &str) -> String {
     format!("/talkposter/{name}.typ")
@@ -63,14 +96,49 @@ pub fn sources() -> Vec<(String, &'static str)> {
     std::iter::once(("lib", LIB))
         .chain(layouts)
         .chain(AUXILIARY.iter().copied())
+        .chain(SHARED.iter().copied())
         .map(|(n, s)| (builtin_path(n), s))
         .collect()
 }
 
-/// The template a talk is laid out with: `--template`, else the event's
-/// `template:`, else the default.
-pub fn choose(command_line: Option<&TemplateRef>, event: Option<&TemplateRef>) -> TemplateRef {
-    command_line.or(event).cloned().unwrap_or_else(|| TemplateRef::BuiltIn(DEFAULT.into()))
+/// The layouts a talk is drawn with: `--template`, else the event's
+/// `template:`, else the default; each once, and a WeChat cover with its
+/// square thumbnail (the platform asks for both).
+pub fn choose(command_line: &[TemplateRef], event: &[TemplateRef]) -> Vec<TemplateRef> {
+    let asked = if !command_line.is_empty() { command_line } else { event };
+    let mut out: Vec<TemplateRef> = Vec::new();
+    let default = [TemplateRef::BuiltIn(DEFAULT.into())];
+    for t in if asked.is_empty() { &default[..] } else { asked } {
+        let companion = (*t == TemplateRef::BuiltIn(COVER.into())).then(|| TemplateRef::BuiltIn(THUMB.into()));
+        for t in std::iter::once(t.clone()).chain(companion) {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// What the files of the `index`th layout a talk is drawn with add to its
+/// name: nothing for the first (`talk.pdf`), the layout's name for the
+/// others (`talk-story.png`, `talk-thumb.png`; a custom layout's file name).
+pub fn suffix(index: usize, template: &TemplateRef) -> String {
+    match (index, template) {
+        (0, _) => String::new(),
+        (_, TemplateRef::BuiltIn(name)) => format!("-{name}"),
+        (_, TemplateRef::File(path)) => {
+            format!("-{}", path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default())
+        }
+    }
+}
+
+/// Whether a layout is drawn on paper (`paper:`, `--bleed`): the flyer and
+/// custom layouts; the others are screens and posts of a fixed pixel size.
+pub fn on_paper(template: &TemplateRef) -> bool {
+    match template {
+        TemplateRef::BuiltIn(name) => name == DEFAULT,
+        TemplateRef::File(_) => true,
+    }
 }
 
 /// Whether `name` is a built-in layout's name (not a file).
@@ -138,10 +206,28 @@ mod tests {
     #[test]
     fn the_default_is_a_built_in_layout_and_listed_first() {
         assert_eq!(LAYOUTS[0].name, DEFAULT);
-        assert_eq!(choose(None, None), TemplateRef::BuiltIn(DEFAULT.into()));
+        assert_eq!(choose(&[], &[]), [TemplateRef::BuiltIn(DEFAULT.into())]);
         let card = TemplateRef::BuiltIn("card".into());
         let screen = TemplateRef::BuiltIn("screen".into());
-        assert_eq!(choose(Some(&card), Some(&screen)), card, "the command line wins");
+        assert_eq!(
+            choose(std::slice::from_ref(&card), std::slice::from_ref(&screen)),
+            std::slice::from_ref(&card),
+            "the command line wins"
+        );
+        assert_eq!(choose(&[], &[screen.clone(), card.clone(), screen.clone()]), [screen, card], "each once");
+    }
+
+    #[test]
+    fn a_cover_comes_with_its_thumbnail_and_later_layouts_add_their_name() {
+        let flyer = TemplateRef::BuiltIn(DEFAULT.into());
+        let cover = TemplateRef::BuiltIn(COVER.into());
+        let thumb = TemplateRef::BuiltIn(THUMB.into());
+        let chosen = choose(&[flyer.clone(), cover.clone()], &[]);
+        assert_eq!(chosen, [flyer.clone(), cover.clone(), thumb.clone()]);
+        let names: Vec<String> = chosen.iter().enumerate().map(|(i, t)| suffix(i, t)).collect();
+        assert_eq!(names, ["", "-cover", "-thumb"]);
+        assert_eq!(suffix(1, &TemplateRef::File("/x/my-poster.typ".into())), "-my-poster");
+        assert!(on_paper(&flyer) && !on_paper(&cover));
     }
 
     #[test]
@@ -161,7 +247,10 @@ mod tests {
         assert_eq!(resolve("card", here, None), Ok(TemplateRef::BuiltIn("card".into())));
         let (message, help) = resolve("flyr", here, None).unwrap_err();
         assert_eq!(message, "`flyr` is not a built-in layout");
-        assert_eq!(help, "did you mean `flyer`? Built-in layouts: flyer, card, screen");
+        assert_eq!(
+            help,
+            "did you mean `flyer`? Built-in layouts: flyer, card, story, portrait, screen, link, cover, thumb"
+        );
         assert_eq!(resolve("x/none.typ", here, None).unwrap_err().0, "file `x/none.typ` not found");
     }
 }

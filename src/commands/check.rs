@@ -61,7 +61,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
 /// Lays every talk out as `render` would, into a folder that is thrown away.
 fn lay_out(talks: Vec<Talk>, args: &CheckArgs) -> Result<Vec<(String, Vec<Diagnostic>)>, Failure> {
     let scratch = tempfile::tempdir().map_err(|e| Diagnostic::new(format!("cannot make a scratch folder: {e}")))?;
-    let template = args.template.as_deref().map(|t| super::posters::template_arg(t, "--template")).transpose()?;
+    let templates =
+        args.template.iter().map(|t| super::posters::template_arg(t, "--template")).collect::<Result<_, _>>()?;
     let options = BatchOptions {
         poster: Options {
             out_dir: scratch.path().to_path_buf(),
@@ -70,7 +71,7 @@ fn lay_out(talks: Vec<Talk>, args: &CheckArgs) -> Result<Vec<(String, Vec<Diagno
             paper: None,
             bleed_mm: 0.0,
             crop_marks: false,
-            template,
+            templates,
             thumbnail_width: None,
             announcer: std::sync::Arc::new(crate::outputs::announcement::Announcer::new(&[])?),
             pdf: crate::export::PdfStandards::default(),

@@ -99,7 +99,7 @@ fn options(args: &OutputArgs, thumbnail_width: Option<u32>) -> Result<Options, F
         paper: args.paper,
         bleed_mm: args.bleed.unwrap_or(0.0),
         crop_marks: args.crop_marks,
-        template: args.template.as_deref().map(|t| template_arg(t, "--template")).transpose()?,
+        templates: args.template.iter().map(|t| template_arg(t, "--template")).collect::<Result<_, _>>()?,
         thumbnail_width,
         announcer: Arc::new(Announcer::new(&args.announcement)?),
         pdf: crate::export::PdfStandards::from_args(&args.pdf_standard),

@@ -55,9 +55,12 @@ pub struct EventFile {
     pub digits: Option<DigitsCode>,
     /// Who runs the series (usually written once, in series.yaml's defaults).
     pub organizer: Option<Organizer>,
-    /// The layout: flyer (default), card, screen, or a .typ file next to this one.
-    #[schemars(extend("examples" = ["flyer", "card", "screen"]))]
-    pub template: Option<String>,
+    /// The layout: flyer (default), card, story, portrait, screen, link,
+    /// cover, thumb, or a .typ file next to this one; or a list of them, each
+    /// drawn (the first named after the event file, the others with their
+    /// layout's name added: talk-story.png).
+    #[schemars(extend("examples" = ["flyer", "card", ["flyer", "story", "cover"]]))]
+    pub template: Option<OneOrMany<String>>,
     /// The flyer's paper, in portrait: a4 (default), a3, a2, a1, a0, letter
     /// (US Letter) or tabloid (11 × 17 in). Each is composed for its size.
     #[schemars(

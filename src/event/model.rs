@@ -361,7 +361,9 @@ pub struct Event {
     /// language writes its own (`digits: western`).
     pub western_digits: bool,
     pub organizer: Option<Organizer>,
-    pub template: Option<TemplateRef>,
+    /// The layouts to draw it with (`template:`, one or a list); none: the
+    /// default.
+    pub templates: Vec<TemplateRef>,
     /// The paper (`paper:`), and the bleed and crop marks asked for on the
     /// command line.
     pub print: crate::print::Print,

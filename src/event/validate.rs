@@ -187,7 +187,9 @@ impl Check<'_> {
             .optional(&f, "digits", |c, v, p| c.choice(v, p, &["native", "western"]).map(|s| s == "western"))
             .unwrap_or(false);
         let organizer = self.optional(&f, "organizer", |c, v, p| c.organizer(v, p));
-        let template = self.optional(&f, "template", |c, v, p| c.template(v, p));
+        let templates = self
+            .optional(&f, "template", |c, v, p| c.one_or_many(v, p, |c, v, p| c.template(v, p)))
+            .unwrap_or_default();
         let paper = self.optional(&f, "paper", |c, v, p| c.paper(v, p)).unwrap_or_default();
         Some(Event {
             title: title?,
@@ -206,7 +208,7 @@ impl Check<'_> {
             markup,
             western_digits,
             organizer,
-            template,
+            templates,
             print: Print { paper, ..Print::default() },
         })
     }
@@ -791,6 +793,9 @@ pub fn file_paths(event: &mut Value) -> Vec<&mut Value> {
     for (k, v) in m.iter_mut() {
         match (k.as_str(), v) {
             (Some("organizer"), Value::Mapping(o)) => out.extend(o.get_mut("logo")),
+            (Some("template"), Value::Sequence(list)) => {
+                out.extend(list.iter_mut().filter(|v| v.as_str().is_some_and(|s| !templates::is_builtin(s))))
+            }
             (Some("template"), v) if v.as_str().is_some_and(|s| !templates::is_builtin(s)) => out.push(v),
             (Some("speaker"), Value::Sequence(list)) => {
                 out.extend(list.iter_mut().filter_map(|s| s.as_mapping_mut()?.get_mut("photo")))

@@ -166,7 +166,7 @@ fn a_duplicate_output_name_fails_the_later_talk_only() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("1 rendered, 0 up to date, 1 failed"), "{}", stdout(&o));
     let first = one.path().join("talk.yaml");
-    let expected = format!("this talk would write `Talk.pdf`, the name {} already writes to", first.display());
+    let expected = format!("this talk would write `Talk.*`, the name {} already writes to", first.display());
     assert!(stderr(&o).contains(&expected), "{}", stderr(&o));
     assert!(files(out.path()).contains(&"talk.pdf".to_string()), "the first talk is rendered");
 }

@@ -16,11 +16,37 @@ fn compare(layout: &str, event: &str) {
 
 pub fn compare_file(layout: &str, path: &std::path::Path) {
     let event = path.file_stem().unwrap().to_str().unwrap();
+    compare_with(&format!("{layout}-{event}"), path, &["--template", layout]);
+}
+
+/// Renders `path` with `args` at 50 ppi and compares it with the golden `name`.
+fn compare_with(name: &str, path: &std::path::Path, args: &[&str]) {
+    let event = path.file_stem().unwrap().to_str().unwrap();
     let out = tempfile::tempdir().unwrap();
-    let args = ["--format", "png", "--ppi", "50", "--template", layout];
-    let o = render(path, out.path(), &args);
+    let mut all = vec!["--format", "png"];
+    if !args.contains(&"--ppi") {
+        all.extend(["--ppi", "50"]);
+    }
+    all.extend_from_slice(args);
+    let o = render(path, out.path(), &all);
     assert!(o.status.success(), "{}", stderr(&o));
-    compare_png(&out.path().join(format!("{event}.png")), &format!("{layout}-{event}"));
+    compare_png(&out.path().join(format!("{event}.png")), name);
+}
+
+#[test]
+fn posts_and_previews_match_golden() {
+    let event = repo().join("events/2025-12-04-yang-song.yaml");
+    for layout in ["portrait", "story", "link", "cover", "thumb"] {
+        compare_with(&format!("{layout}-2025-12-04-yang-song"), &event, &["--template", layout]);
+    }
+}
+
+#[test]
+fn flyers_on_other_papers_match_golden() {
+    let event = repo().join("events/2025-12-04-yang-song.yaml");
+    // A1 at 50 ppi would be large: drawn at 20 ppi, which is its 50 ppi A4.
+    compare_with("flyer-a1-2025-12-04-yang-song", &event, &["--paper", "a1", "--ppi", "20"]);
+    compare_with("flyer-letter-2025-12-04-yang-song", &event, &["--paper", "letter"]);
 }
 
 /// Compares a PNG with `tests/golden/<name>.png` (or rewrites the golden).

@@ -18,7 +18,7 @@ fn templates_command_lists_the_built_in_layouts() {
     let o = talkposter(&["templates"]);
     assert!(o.status.success());
     let names: Vec<String> = stdout(&o).lines().map(|l| l.split_whitespace().next().unwrap().to_string()).collect();
-    assert_eq!(names, ["flyer", "card", "screen"]);
+    assert_eq!(names, ["flyer", "card", "story", "portrait", "screen", "link", "cover", "thumb"]);
 }
 
 #[test]
@@ -33,28 +33,46 @@ fn qr_codes_scan_back_to_the_exact_urls_in_every_layout() {
     }
 }
 
+/// The screen and social layouts: name, pixel size at 150 ppi, and whether
+/// it carries the title (the thumbnail carries the date and the speaker).
+const SCREENS: &[(&str, (u32, u32), bool)] = &[
+    ("card", (1080, 1080), true),
+    ("portrait", (1080, 1350), true),
+    ("story", (1080, 1920), true),
+    ("screen", (1920, 1080), true),
+    ("link", (1200, 627), true),
+    ("cover", (900, 383), true),
+    ("thumb", (500, 500), false),
+];
+
 #[test]
-fn card_and_screen_have_their_exact_pixel_sizes() {
+fn screens_and_posts_have_their_exact_pixel_sizes() {
     let out = tempfile::tempdir().unwrap();
-    for (template, size) in [("card", (1080, 1080)), ("screen", (1920, 1080))] {
-        for event in events() {
-            let dir = out.path().join(template);
-            let o = render(&event, &dir, &["--template", template]);
-            assert!(o.status.success(), "{template} {}: {}", event.display(), stderr(&o));
-            let stem = event.file_stem().unwrap().to_str().unwrap();
-            let png = png_info(&dir.join(format!("{stem}.png")));
+    // Every layout of every example in one run: the first named after the
+    // event file, the others with their layout's name added.
+    let all: Vec<&str> = SCREENS.iter().map(|(name, ..)| *name).collect();
+    for event in events() {
+        let o = render(&event, out.path(), &["--template", &all.join(",")]);
+        assert!(o.status.success(), "{}: {}", event.display(), stderr(&o));
+        let stem = event.file_stem().unwrap().to_str().unwrap();
+        let e = talkposter::event::load(&event).unwrap();
+        for (i, &(template, size, titled)) in SCREENS.iter().enumerate() {
+            let name = if i == 0 { stem.to_string() } else { format!("{stem}-{template}") };
+            let png = png_info(&out.path().join(format!("{name}.png")));
             assert_eq!((png.width, png.height), size, "{template} {stem}");
-            assert_eq!(pdf_facts(&dir.join(format!("{stem}.pdf"))).pages.len(), 1);
-            // Card and screen carry title, speaker, time and place (no abstract).
-            let e = talkposter::event::load(&event).unwrap();
-            let text = squash(&pdf_text(&dir.join(format!("{stem}.pdf"))));
-            assert!(text.contains(&squash(e.title.pick(e.language))), "{template} {stem}: title");
+            let pdf = out.path().join(format!("{name}.pdf"));
+            assert_eq!(pdf_facts(&pdf).pages.len(), 1);
+            // Each carries the speaker and the time; all but the thumbnail the title.
+            let text = squash(&pdf_text(&pdf));
+            assert_eq!(text.contains(&squash(e.title.pick(e.language))), titled, "{template} {stem}: title");
             assert!(text.contains(&squash(e.speakers[0].name.pick(e.language))), "{template} {stem}: speaker");
-            assert!(
-                text.contains(&squash(&talkposter::locale::dates::when_in(talkposter::event::Lang::En, &e.time))),
-                "{template} {stem}: time"
-            );
+            let when = squash(&talkposter::locale::dates::when_in(e.language, &e.time));
+            assert!(text.contains(&when), "{template} {stem}: time {when} in {text}");
         }
+        assert_eq!(
+            files(out.path()).len(),
+            2 * SCREENS.len() * (events().iter().position(|x| *x == event).unwrap() + 1)
+        );
     }
 }
 

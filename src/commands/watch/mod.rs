@@ -112,8 +112,10 @@ fn render_once(args: &WatchArgs, workers: &crate::worker::Workers) -> Option<Vec
     };
     let files = talks.first().and_then(|t| t.checked.as_ref().ok()).map(|c| {
         let mut files: Vec<PathBuf> = assets::pictures(&c.event).into_iter().map(|(_, p)| p.to_path_buf()).collect();
-        if let TemplateRef::File(t) = templates::choose(options.poster.template.as_ref(), c.event.template.as_ref()) {
-            files.push(t);
+        for template in templates::choose(&options.poster.templates, &c.event.templates) {
+            if let TemplateRef::File(t) = template {
+                files.push(t);
+            }
         }
         files
     });
@@ -160,7 +162,7 @@ impl Watched {
         for file in args.output.announcement.iter() {
             w.add_file(file);
         }
-        if let Some(t) = args.output.template.as_deref().filter(|t| !templates::is_builtin(t)) {
+        for t in args.output.template.iter().filter(|t| !templates::is_builtin(t)) {
             w.add_folder_of(Path::new(t));
         }
         for file in known {
