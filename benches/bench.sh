@@ -18,7 +18,8 @@
 #   - the time per stage of one poster (load assets, layout, PDF, PNG,
 #     thumbnail) on one thread, for both layouts;
 #   - a series file with 1,000 talks written inline (PDF only): time and
-#     peak memory of talkposter and its worker processes together;
+#     peak memory of talkposter and its worker processes together; the
+#     same talks as the 1,000 rows of a schedule sheet, and its `check`;
 #   - `check` per talk and `watch` from a save to the new PNG
 #     (benches/authoring.py, Python 3);
 #   - `check` of files made to be slow: 1 MB of 100,000 unknown keys, and
@@ -125,6 +126,20 @@ mkdir -p "$work/inline"
 } > "$inline"
 read -r _ inline_s inline_kb < <(measure_tree inline "$BIN" batch "$inline" -o "$work/out-inline" --format pdf)
 [[ $(ls "$work/out-inline"/2025-*.pdf | wc -l) -eq 1000 ]] || { echo "the inline series did not give 1000 PDFs" >&2; exit 1; }
+# The same 1,000 talks as the rows of a schedule sheet (CSV), defaults in
+# series.yaml beside it: should cost what the inline series costs.
+mkdir -p "$work/sheet"
+sed -n '1,/^talks:/p' "$inline" | grep -v '^talks:' > "$work/sheet/series.yaml"
+{
+  echo "title,speaker,affiliation,date,start,abstract"
+  for i in $(seq 1 1000); do
+    printf '"Inline talk %d on generative models","Dr. Speaker %d",A University,2025-%02d-%02d,16:00,"Physics-inspired generative models such as diffusion models constitute a powerful family of generative models. Talk number %d."\n' \
+      "$i" "$i" $(( (i - 1) / 28 % 12 + 1 )) $(( (i - 1) % 28 + 1 )) "$i"
+  done
+} > "$work/sheet/schedule.csv"
+read -r _ sheet_s sheet_kb < <(measure_tree sheet "$BIN" batch "$work/sheet/schedule.csv" -o "$work/out-sheet" --format pdf)
+[[ $(ls "$work/out-sheet"/2025-*.pdf | wc -l) -eq 1000 ]] || { echo "the sheet did not give 1000 PDFs" >&2; exit 1; }
+read -r _ sheet_check_s _ < <(measure sheet-check "$BIN" check "$work/sheet/schedule.csv")
 
 cli_start=$(date +%s.%N)
 cli_pdf_one=""; cli_png_one=""
@@ -157,6 +172,9 @@ printf '%-44s %8.0fMB\n' "  peak memory (the larger process)" "$(calc "$one_kb /
 (( HAVE_CLI )) && printf '%-44s %9.3fs\n' "typst CLI, seed-like talk PDF + PNG" "$(calc "$cli_pdf_one + $cli_png_one")"
 printf '%-44s %9.2fs\n' "1,000 inline talks in one series file (PDF)" "$inline_s"
 printf '%-44s %8.0fMB\n' "  peak memory (talkposter + workers)" "$(calc "$inline_kb / 1024")"
+printf '%-44s %9.2fs\n' "the same 1,000 talks as sheet rows (CSV, PDF)" "$sheet_s"
+printf '%-44s %8.0fMB\n' "  peak memory (talkposter + workers)" "$(calc "$sheet_kb / 1024")"
+printf '%-44s %9.3fs\n' "  check of the sheet (1,000 rows)" "$sheet_check_s"
 printf '%-44s %9.1f\n' "PDF size of the seed poster (KB)" "$(calc "$(stat -c %s "$work/one/2024-06-13-yilun-xu.pdf") / 1024")"
 if (( HAVE_CLI )); then
   printf '\nratio: CLI time / batch time      = %6.1fx  (target >= 25x)\n' "$(calc "$cli_s / $batch_s")"

@@ -66,3 +66,59 @@ for row, (items, top, tall) in enumerate(((papers, gap, row1), (screens, row1 + 
 out.convert("P", palette=Image.ADAPTIVE, colors=128).save(target, optimize=True)
 PY
 ls -l docs/*.png
+# The sheet workflow: the example term's schedule as a spreadsheet shows it,
+# beside the contact sheet `batch` makes of it.
+"$bin" batch events/cfcs-term/schedule.csv --format png --ppi 60 -o "$tmp/term" >/dev/null
+python3 - events/cfcs-term/schedule.csv "$tmp/term/contact-sheet.png" docs/sheet-workflow.png <<'PY'
+import csv, sys
+from PIL import Image, ImageDraw, ImageFont
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig")))
+regular = ImageFont.truetype("fonts/NotoSansCJK-Regular.ttc", 15, index=2)
+bold = ImageFont.truetype("fonts/NotoSansCJK-Bold.ttc", 15, index=2)
+widths = [140, 110, 140, 150, 170, 250, 130, 110, 100]
+row_h, gutter = 30, 40
+sheet = Image.new("RGB", (gutter + sum(widths) + 1, row_h * (len(rows) + 1) + 1), "white")
+d = ImageDraw.Draw(sheet)
+d.rectangle([0, 0, sheet.width, row_h], fill="#eeeeee")
+d.rectangle([0, 0, gutter, sheet.height], fill="#eeeeee")
+x = gutter
+for c, w in enumerate(widths):
+    d.text((x + w / 2, row_h / 2), chr(65 + c), fill="#555555", font=regular, anchor="mm")
+    x += w
+for r, row in enumerate(rows):
+    y = row_h * (r + 1)
+    d.text((gutter / 2, y + row_h / 2), str(r + 1), fill="#555555", font=regular, anchor="mm")
+    if r == 0:
+        d.rectangle([gutter, y, sheet.width, y + row_h], fill="#f6e7e7")
+    x = gutter
+    for c, w in enumerate(widths):
+        text = " ".join(row[c].split()) if c < len(row) else ""
+        while text and d.textlength(text + "…", font=regular) > w - 10:
+            text = text[:-1]
+            if d.textlength(text + "…", font=regular) <= w - 10:
+                text += "…"
+                break
+        d.text((x + 5, y + row_h / 2), text, fill="black", font=bold if r == 0 else regular, anchor="lm")
+        x += w
+for r in range(len(rows) + 2):
+    d.line([0, r * row_h, sheet.width, r * row_h], fill="#c8c8c8")
+x = gutter
+for w in [0] + widths:
+    x += w
+    d.line([x, 0, x, sheet.height], fill="#c8c8c8")
+d.line([0, 0, 0, sheet.height], fill="#c8c8c8")
+contact = Image.open(sys.argv[2]).convert("RGB")
+scale = 0.8
+contact = contact.resize((int(contact.width * scale), int(contact.height * scale)))
+gap = 90
+out = Image.new("RGB", (sheet.width + gap + contact.width, max(sheet.height, contact.height)), "white")
+top = (out.height - sheet.height) // 2
+out.paste(sheet, (0, top))
+out.paste(contact, (sheet.width + gap, (out.height - contact.height) // 2))
+d = ImageDraw.Draw(out)
+mid = out.height // 2
+d.line([sheet.width + 12, mid, sheet.width + gap - 14, mid], fill="#94070A", width=4)
+d.polygon([(sheet.width + gap - 8, mid), (sheet.width + gap - 22, mid - 9), (sheet.width + gap - 22, mid + 9)], fill="#94070A")
+d.text((sheet.width + gap / 2, mid - 14), "batch", fill="#94070A", font=bold, anchor="mb")
+out.convert("P", palette=Image.ADAPTIVE, colors=192).save(sys.argv[3], optimize=True)
+PY

@@ -7,7 +7,7 @@ use talkposter::layout::{Layouter, inputs};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let talks = talkposter::series::collect(&[std::path::PathBuf::from(&args[1])]).unwrap();
+    let talks = talkposter::series::collect(&[std::path::PathBuf::from(&args[1])], &Default::default()).unwrap();
     let talk = talks.into_iter().next().unwrap().checked.unwrap();
     let mut event = talk.event.clone();
     if let Some(p) = args.get(3).and_then(|p| talkposter::print::Paper::from_name(p)) {

@@ -20,7 +20,7 @@ fn main() {
     };
     let template: Vec<TemplateRef> = args.next().map(|t| TemplateRef::File(PathBuf::from(t))).into_iter().collect();
     let layouter = Layouter::new(vec![]);
-    let talks = series::collect(&[PathBuf::from(folder)]).unwrap_or_else(|f| fail(&f));
+    let talks = series::collect(&[PathBuf::from(folder)], &Default::default()).unwrap_or_else(|f| fail(&f));
     let n = talks.len() as u32;
     let stages = ["assets", "layout", "pdf", "png 150 ppi", "thumbnail"];
     let mut total = [Duration::ZERO; 5];

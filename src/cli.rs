@@ -30,6 +30,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Render a whole series: folders, series files with a `talks:` list, or talk files.
     Batch(BatchArgs),
+    /// Turn a schedule sheet, a calendar file (.ics) or an Indico export (.json) into one YAML file per talk.
+    Import(ImportArgs),
     /// List the built-in layouts, one line each.
     Templates,
     /// List the font families layouts can use (for `organizer.font`), and where each comes from.
@@ -48,19 +50,41 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// The event file to write (never overwritten); default talk.yaml.
-    #[arg(value_name = "FILE", conflicts_with = "series")]
+    #[arg(value_name = "FILE", conflicts_with_all = ["series", "sheet"])]
     pub file: Option<PathBuf>,
 
     /// Write a series folder instead: DIR/series.yaml and a first talk.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "sheet")]
     pub series: Option<PathBuf>,
+
+    /// Write an empty schedule instead (.xlsx or .csv): the headers
+    /// `batch` reads and one example row, for colleagues to fill in.
+    #[arg(long, value_name = "FILE")]
+    pub sheet: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import: .xlsx, .ods, .csv, .tsv, .ics, or an Indico export's .json.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Folder to write the talk files into; created when missing.
+    #[arg(short = 'o', long = "output", value_name = "DIR", default_value = ".")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub sheets: SheetArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Event files, series files, or folders of them.
+    /// Event files, series files, schedule sheets, or folders of them.
     #[arg(value_name = "FILE|DIR", required = true)]
     pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub sheets: SheetArgs,
 
     /// Also lay each poster out (fonts, fit, every character drawable); slower. Nothing is written.
     #[arg(long)]
@@ -137,9 +161,13 @@ pub struct RenderArgs {
 
 #[derive(Debug, Args)]
 pub struct BatchArgs {
-    /// Folders of talk files (with an optional series.yaml), series files, or talk files.
+    /// Folders of talk files (with an optional series.yaml), series files,
+    /// talk files, or schedule sheets (.xlsx, .ods, .csv, .tsv: one talk per row).
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub sheets: SheetArgs,
 
     /// Talks rendered at once; default: one per core.
     #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
@@ -155,6 +183,25 @@ pub struct BatchArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// How schedule sheets are read, for `batch` and `check`.
+#[derive(Debug, Args, Default)]
+pub struct SheetArgs {
+    /// The tab of a workbook to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+
+    /// The series file whose defaults apply to a sheet's talks (default:
+    /// series.yaml beside the sheet).
+    #[arg(long, value_name = "FILE")]
+    pub series: Option<PathBuf>,
+}
+
+impl SheetArgs {
+    pub fn sources(&self) -> crate::series::Sources {
+        crate::series::Sources { sheet: self.sheet.clone(), series: self.series.clone() }
+    }
 }
 
 /// Options shared by `render` and `batch`.

@@ -34,6 +34,8 @@ pub struct Diagnostic {
     pub file: Option<PathBuf>,
     /// The file's text and the byte range to underline, if known.
     pub snippet: Option<(Arc<str>, Range<usize>)>,
+    /// The cell, for a talk read from a spreadsheet (no line to show).
+    pub cell: Option<Box<CellPlace>>,
     /// Key path in the event, such as `speaker.photo` or `speaker[1].name`.
     pub key: Option<String>,
     pub message: String,
@@ -47,6 +49,7 @@ impl Diagnostic {
         Self {
             file: None,
             snippet: None,
+            cell: None,
             key: None,
             message: message.into(),
             help: Vec::new(),
@@ -62,6 +65,14 @@ impl Diagnostic {
     pub fn at(mut self, source: &SourceText, span: Range<usize>) -> Self {
         self.file = Some(source.path.clone());
         self.snippet = Some((source.text.clone(), span));
+        self
+    }
+
+    /// Points at a spreadsheet's cell.
+    pub fn in_cell(mut self, file: &Path, cell: CellPlace) -> Self {
+        self.file = Some(file.to_path_buf());
+        self.snippet = None;
+        self.cell = Some(Box::new(cell));
         self
     }
 
@@ -85,9 +96,13 @@ impl Diagnostic {
         self
     }
 
-    /// `file:line:column` (1-based), or just the file, or nothing.
+    /// `file:line:column` (1-based), `file, row 5, column C "date"` in a
+    /// sheet, or just the file, or nothing.
     pub fn location(&self) -> Option<String> {
         let file = self.file.as_ref()?.display().to_string();
+        if let Some(cell) = &self.cell {
+            return Some(format!("{file}, {cell}"));
+        }
         match &self.snippet {
             Some((text, span)) => {
                 let (line, col) = line_col(text, span.start);
@@ -115,6 +130,49 @@ impl fmt::Display for Diagnostic {
         }
         for help in &self.help {
             write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A cell of a spreadsheet, as the spreadsheet program shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellPlace {
+    /// The tab, for a workbook (a CSV file has none).
+    pub sheet: Option<String>,
+    /// 1-based, as numbered at the sheet's left.
+    pub row: u32,
+    /// 0-based; shown as a letter (A, B, …, AA). None: the whole row.
+    pub column: Option<u32>,
+    /// The column's header, as written.
+    pub header: String,
+    /// What the cell holds, as text.
+    pub content: String,
+}
+
+/// `A`, `Z`, `AA`: a column's letters from its 0-based number.
+pub fn column_letters(column: u32) -> String {
+    let mut n = column as u64 + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        letters.push((b'A' + rem) as char);
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+impl fmt::Display for CellPlace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(sheet) = &self.sheet {
+            write!(f, "sheet \"{sheet}\", ")?;
+        }
+        write!(f, "row {}", self.row)?;
+        if let Some(column) = self.column {
+            write!(f, ", column {}", column_letters(column))?;
+        }
+        if !self.header.is_empty() {
+            write!(f, " \"{}\"", self.header)?;
         }
         Ok(())
     }
@@ -285,6 +343,15 @@ fn masked(s: &str) -> String {
         .collect()
 }
 
+/// At most `max` characters of `text`, on one line, `…` where cut.
+fn shortened(text: &str, max: usize) -> String {
+    let one_line = text.replace(['\r', '\n'], " ");
+    match one_line.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &one_line[..cut]),
+        None => one_line,
+    }
+}
+
 /// Prints diagnostics to stderr, in colour on a terminal.
 pub fn eprint(diagnostics: &[Diagnostic]) {
     use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
@@ -316,14 +383,18 @@ pub fn report(out: &mut dyn WriteColor, diagnostics: &[Diagnostic]) {
             _ => false,
         };
         if !printed {
-            // No snippet: say the file, if any, on the headline.
-            let headline = match &d.file {
-                Some(path) => format!("{}: {}", path.display(), d.headline()),
+            // No snippet: say the file (and cell), if any, on the headline.
+            let headline = match d.location() {
+                Some(place) => format!("{place}: {}", d.headline()),
                 None => d.headline(),
             };
             let headline = escaped(&headline);
+            let mut notes = notes();
+            if let Some(cell) = d.cell.as_ref().filter(|c| c.column.is_some()) {
+                notes.insert(0, format!("the cell holds: {}", escaped(&shortened(&cell.content, 80))));
+            }
             let empty = SimpleFile::new(String::new(), "");
-            let _ = term::emit(out, &config, &empty, &start().with_message(headline).with_notes(notes()));
+            let _ = term::emit(out, &config, &empty, &start().with_message(headline).with_notes(notes));
         }
     }
 }
@@ -356,6 +427,28 @@ mod tests {
         assert!(printed.contains("e.yaml:250:1"), "{printed}");
         assert!(printed.contains("250 │ key250: value"), "{printed}");
         assert!(!printed.contains("key300"), "{printed}");
+    }
+
+    #[test]
+    fn cells_are_named_as_the_spreadsheet_names_them() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+        let cell = CellPlace {
+            sheet: Some("Spring".into()),
+            row: 5,
+            column: Some(2),
+            header: "Date".into(),
+            content: "2024-02-30".into(),
+        };
+        let d = Diagnostic::new("not a real date").in_cell(Path::new("term.xlsx"), cell).key("time.date");
+        assert_eq!(d.to_string(), "term.xlsx, sheet \"Spring\", row 5, column C \"Date\": time.date: not a real date");
+        let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
+        report(&mut out, &[d]);
+        let printed = String::from_utf8(out.into_inner()).unwrap();
+        assert!(printed.contains("the cell holds: 2024-02-30"), "{printed}");
     }
 
     #[test]

@@ -12,6 +12,17 @@ pub const MAX_EVENT_FILE_BYTES: u64 = 1 << 20;
 /// abstracts are about 200 KB).
 pub const MAX_SERIES_FILE_BYTES: u64 = 8 << 20;
 
+/// A schedule sheet (.xlsx, .ods, .csv): a term of 40 talks with abstracts
+/// is about 100 KB; a workbook with pictures pasted in is a few MB.
+pub const MAX_SHEET_FILE_BYTES: u64 = 32 << 20;
+
+/// What a workbook's archive may unpack to (its files' declared sizes).
+pub const MAX_SHEET_UNPACKED_BYTES: u64 = 256 << 20;
+
+/// Rows and columns of a schedule: talks by the thousand, a few dozen keys.
+pub const MAX_SHEET_ROWS: usize = 20_000;
+pub const MAX_SHEET_COLUMNS: usize = 256;
+
 /// The text of a YAML file with every alias (`*name`) replaced by what its
 /// anchor (`&name`) stands for. Aliases are for repeating a value a few
 /// times; a file that multiplies a large value thousands of times is refused

@@ -1,5 +1,6 @@
 //! A seminar series: a folder of talk files with an optional `series.yaml`,
-//! or a series file with a `talks:` list. `defaults:` are deep-merged under
+//! a series file with a `talks:` list, or a schedule sheet (one talk per
+//! row, `series.yaml` beside it). `defaults:` are deep-merged under
 //! every talk (maps key by key; lists and scalars replaced; the talk wins).
 //! Paths resolve against the file they are written in. Every file is read
 //! and parsed once, however many talks it concerns.
@@ -17,6 +18,7 @@ use crate::event::validate::{self, nearest};
 use crate::event::{Event, Layer, Origin};
 use crate::files::{self, folder_of};
 use crate::limits::{MAX_EVENT_FILE_BYTES, MAX_SERIES_FILE_BYTES, over};
+use crate::sheet;
 use crate::text::slug;
 
 /// The file name that holds a folder's series settings.
@@ -59,15 +61,27 @@ struct Settings {
     defaults: Option<(Value, Layer)>,
 }
 
-/// Every talk under `paths` (folders, series files, talk files), in order.
-/// A broken series file stops everything (it concerns every talk); a broken
-/// talk only marks that talk failed.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<Talk>, Failure> {
+/// How to read schedule sheets: which tab, and which series file gives
+/// their defaults (else `series.yaml` beside the sheet).
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    pub sheet: Option<String>,
+    pub series: Option<PathBuf>,
+}
+
+/// Every talk under `paths` (folders, series files, talk files, schedule
+/// sheets), in order. A broken series file or sheet header stops everything
+/// (it concerns every talk); a broken talk only marks that talk failed.
+pub fn collect(paths: &[PathBuf], sources: &Sources) -> Result<Vec<Talk>, Failure> {
     let mut settings = SettingsCache::default();
     let mut talks = Vec::new();
     for path in paths {
         if path.is_dir() {
             talks.extend(folder(path, &mut settings)?);
+            continue;
+        }
+        if sheet::is_schedule(path) {
+            talks.extend(schedule(path, sources, &mut settings)?);
             continue;
         }
         let label = path.display().to_string();
@@ -115,6 +129,39 @@ impl SettingsCache {
         self.0.insert(key, settings.clone());
         Ok(settings)
     }
+}
+
+/// One talk per row of a schedule sheet, with the series' defaults under
+/// each. Photos and other paths are relative to the sheet.
+fn schedule(path: &Path, sources: &Sources, cache: &mut SettingsCache) -> Result<Vec<Talk>, Failure> {
+    let beside = folder_of(path).join(SERIES_FILE);
+    let settings = match &sources.series {
+        Some(series) => cache.get(series)?,
+        None if beside.is_file() => cache.get(&beside)?,
+        None => Arc::default(),
+    };
+    let schedule = sheet::read(path, sources.sheet.as_deref())?;
+    let base = folder_of(path);
+    Ok(schedule
+        .rows
+        .into_iter()
+        .map(|row| {
+            let label = format!("{} (row {})", path.display(), row.number);
+            let fallback = format!("row-{}", row.number);
+            let talk = build(row.value, Layer::Row(row.cells), base, &settings, None, label, fallback);
+            let found = match talk.checked {
+                Ok(_) if row.problems.is_empty() => return talk,
+                Ok(_) => Vec::new(),
+                Err(f) => f.0,
+            };
+            // What the cells could not say, then what the event's checks
+            // found about the other keys.
+            let mut problems = row.problems;
+            let said: Vec<Option<String>> = problems.iter().map(|d| d.key.clone()).collect();
+            problems.extend(found.into_iter().filter(|d| !said.contains(&d.key)).map(sheet::in_sheet_words));
+            Talk::failed(talk.stem, talk.label, Failure(problems))
+        })
+        .collect())
 }
 
 fn folder(dir: &Path, cache: &mut SettingsCache) -> Result<Vec<Talk>, Failure> {
@@ -368,7 +415,7 @@ fn absolutize(v: &mut Value, base: &Path) {
 }
 
 /// `2024-07-01-someone`: an inline talk's output name.
-fn inline_stem(e: &Event) -> String {
+pub fn inline_stem(e: &Event) -> String {
     let name = e.speakers.first().map(|s| s.name.pick(e.language).to_string()).unwrap_or_default();
     format!("{}-{}", e.time.date, slug(&name))
 }

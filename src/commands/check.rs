@@ -15,7 +15,7 @@ use crate::series::{self, Talk};
 use crate::templates;
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
-    let talks = series::collect(&args.paths)?;
+    let talks = series::collect(&args.paths, &args.sheets.sources())?;
     let total = talks.len();
     let mut problems: Vec<(String, Vec<Diagnostic>)> = Vec::new();
     let mut readable: Vec<Talk> = Vec::new();

@@ -4,6 +4,7 @@
 mod check;
 mod fonts;
 mod help;
+mod import;
 mod new;
 mod posters;
 mod templates;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Watch(args) => watch::run(args),
         Command::Render(args) => posters::render(args),
         Command::Batch(args) => posters::batch(args),
+        Command::Import(args) => import::run(args),
         Command::Templates => templates::list(),
         Command::Fonts(args) => fonts::list(args),
         Command::Schema(args) => help::schema(args),

@@ -1,6 +1,7 @@
 //! `talkposter new`: a starter event to fill in, every key present (the
 //! optional ones commented out with a word on each), valid as it is; with
-//! `--series DIR`, a series folder with its first talk. Nothing existing is
+//! `--series DIR`, a series folder with its first talk; with `--sheet`, an
+//! empty schedule. Nothing existing is
 //! ever overwritten. Each YAML file's first line points editors at the
 //! schema written beside it, for completion and checks as one types.
 
@@ -22,6 +23,9 @@ const SERIES_TALK: &str = include_str!("../../templates/new/series-talk.yaml");
 pub fn run(args: NewArgs) -> Result<ExitCode, Failure> {
     // A date two weeks ahead: a real one, so the starter passes `check`.
     let date = jiff::Zoned::now().date().checked_add(14.days()).map_err(|e| Diagnostic::new(e.to_string()))?;
+    if let Some(path) = args.sheet {
+        return sheet(&path, date);
+    }
     match args.series {
         Some(dir) => series(&dir, &date.to_string()),
         None => talk(&with_yaml_extension(args.file.unwrap_or_else(|| PathBuf::from("talk.yaml"))), &date.to_string()),
@@ -69,6 +73,18 @@ fn series(dir: &Path, date: &str) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn sheet(path: &Path, date: jiff::civil::Date) -> Result<ExitCode, Failure> {
+    let kind = crate::sheet::Kind::of(path).filter(|k| *k != crate::sheet::Kind::Ods).ok_or_else(|| {
+        Diagnostic::new(format!("`{}`: a schedule is written as .xlsx or .csv", path.display()))
+            .help("name the file schedule.xlsx (Excel, LibreOffice, online sheets) or schedule.csv")
+    })?;
+    let bytes = crate::sheet::blank::schedule(kind, date).map_err(Diagnostic::new)?;
+    create_bytes(path, &bytes)?;
+    println!("wrote {}", path.display());
+    println!("next: one row per talk, then run `talkposter batch {}`", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn refuse_existing(path: &Path) -> Result<(), Failure> {
     if path.exists() || path.is_symlink() {
         return Err(Diagnostic::new(format!(
@@ -83,7 +99,11 @@ fn refuse_existing(path: &Path) -> Result<(), Failure> {
 
 /// Writes `text` to `path`, which must not exist yet (checked by the
 /// system as the file is created, so a race cannot overwrite either).
-fn create(path: &Path, text: &str) -> Result<(), Failure> {
+pub(super) fn create(path: &Path, text: &str) -> Result<(), Failure> {
+    create_bytes(path, text.as_bytes())
+}
+
+fn create_bytes(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     refuse_existing(path)?;
     let folder = folder_of(path);
     std::fs::create_dir_all(folder)
@@ -93,7 +113,7 @@ fn create(path: &Path, text: &str) -> Result<(), Failure> {
         .create_new(true)
         .open(path)
         .map_err(|e| Diagnostic::new(format!("cannot create `{}`: {}", path.display(), io_reason(&e))))?;
-    file.write_all(text.as_bytes())
+    file.write_all(bytes)
         .map_err(|e| Diagnostic::new(format!("cannot write `{}`: {}", path.display(), io_reason(&e))).into())
 }
 

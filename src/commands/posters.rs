@@ -23,7 +23,7 @@ pub fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
     let options = render_options(&args.output)?;
     stop_cleanly_on_signals(&options.poster.out_dir);
     let workers = workers(&args.output, 1)?;
-    let talks = series::collect(std::slice::from_ref(&args.event))?;
+    let talks = series::collect(std::slice::from_ref(&args.event), &Default::default())?;
     let report = batch::run(talks, &options, &workers, &|_| {});
     for r in report.results {
         match r.outcome {
@@ -79,7 +79,7 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, Failure> {
     let own = [incremental::MANIFEST, incremental::JOURNAL, contact_sheet::OWN_FOLDER, contact_sheet::THUMBS];
     crate::files::no_links_among(&options.poster.out_dir, &own)?;
     stop_cleanly_on_signals(&options.poster.out_dir);
-    let talks = series::collect(&args.paths)?;
+    let talks = series::collect(&args.paths, &args.sheets.sources())?;
     let progress = Progress::new(talks.len());
     let report = batch::run(talks, &options, &workers, &|r| progress.done(r));
     progress.finish();

@@ -1,16 +1,16 @@
 //! Where an event's values were written, so any later stage can point an
 //! error at the line: the talk's own file, and for a talk in a series also
-//! the series file's `defaults:` (or its `talks:` entry). Layers share their
-//! file's text and positions: a series of 1,000 inline talks holds its file
-//! once, not once per talk.
+//! the series file's `defaults:` (or its `talks:` entry), or the cells of a
+//! schedule's row. Layers share their file's text and positions: a series of
+//! 1,000 inline talks holds its file once, not once per talk.
 
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::positions::{KeyPath, Positions};
 use super::source::Document;
-use crate::diag::{Diagnostic, SourceText};
+use crate::diag::{CellPlace, Diagnostic, SourceText};
 
 #[derive(Debug, Clone)]
 pub struct Origin {
@@ -18,18 +18,51 @@ pub struct Origin {
     pub layers: Vec<Layer>,
 }
 
-/// One file's share of an event: the event's key `k` stands at `prefix.k`.
+/// One file's share of an event.
 #[derive(Debug, Clone)]
-pub struct Layer {
-    pub source: Arc<SourceText>,
-    pub positions: Arc<Positions>,
-    pub prefix: KeyPath,
+pub enum Layer {
+    /// YAML text: the event's key `k` stands at `prefix.k`.
+    Text { source: Arc<SourceText>, positions: Arc<Positions>, prefix: KeyPath },
+    /// A row of a schedule sheet: the cell each value came from.
+    Row(Arc<RowCells>),
+}
+
+/// The cells of one spreadsheet row, by the key path each one filled.
+#[derive(Debug, Clone)]
+pub struct RowCells {
+    pub file: PathBuf,
+    pub cells: Vec<(KeyPath, CellPlace)>,
+}
+
+/// Where a value was found: a span of text, or a cell.
+enum Found<'a> {
+    Text(&'a SourceText, Range<usize>),
+    Cell(&'a Path, &'a CellPlace),
 }
 
 impl Layer {
     /// The whole of a parsed file, or the part of it under `prefix`.
     pub fn of(doc: &Document, prefix: KeyPath) -> Self {
-        Layer { source: doc.source.clone(), positions: doc.positions.clone(), prefix }
+        Layer::Text { source: doc.source.clone(), positions: doc.positions.clone(), prefix }
+    }
+
+    fn file(&self) -> &Path {
+        match self {
+            Layer::Text { source, .. } => &source.path,
+            Layer::Row(row) => &row.file,
+        }
+    }
+
+    /// Where exactly `path` (a value, or with `key` its key) is written here.
+    fn find(&self, path: &KeyPath, key: bool) -> Option<Found<'_>> {
+        match self {
+            Layer::Text { source, positions, prefix } => {
+                let full = prefix.join(path);
+                let span = if key { positions.key(&full) } else { positions.value(&full) }?;
+                Some(Found::Text(source, span))
+            }
+            Layer::Row(row) => row.cells.iter().find(|(p, _)| p == path).map(|(_, cell)| Found::Cell(&row.file, cell)),
+        }
     }
 }
 
@@ -41,19 +74,15 @@ impl Origin {
 
     /// The file an event is named after (its first layer).
     pub fn file(&self) -> &Path {
-        &self.layers[0].source.path
+        self.layers[0].file()
     }
 
-    /// The layer and span where `path` (or its nearest written parent) stands.
-    fn locate(&self, path: &KeyPath, key: bool) -> Option<(&Layer, Range<usize>)> {
+    /// Where `path` (or its nearest written parent) stands.
+    fn locate(&self, path: &KeyPath, key: bool) -> Option<Found<'_>> {
         let mut p = path.clone();
         loop {
-            for layer in &self.layers {
-                let full = layer.prefix.join(&p);
-                let found = if key { layer.positions.key(&full) } else { layer.positions.value(&full) };
-                if let Some(span) = found {
-                    return Some((layer, span));
-                }
+            if let Some(found) = self.layers.iter().find_map(|layer| layer.find(&p, key)) {
+                return Some(found);
             }
             p.0.pop()?;
         }
@@ -62,14 +91,19 @@ impl Origin {
     /// The file the value at `path` was written in: the talk's own, or the
     /// series file (its defaults, or an inline talk).
     pub fn written_in(&self, path: &KeyPath) -> &Path {
-        self.locate(path, false).map_or(self.file(), |(layer, _)| layer.source.path.as_path())
+        match self.locate(path, false) {
+            Some(Found::Text(source, _)) => &source.path,
+            Some(Found::Cell(file, _)) => file,
+            None => self.file(),
+        }
     }
 
     fn diagnostic(&self, path: &KeyPath, message: impl Into<String>, key: bool) -> Diagnostic {
         let d = Diagnostic::new(message);
         let d = if path.is_root() { d } else { d.key(path.to_string()) };
         match self.locate(path, key).or_else(|| self.locate(path, false)) {
-            Some((layer, span)) => d.at(&layer.source, span),
+            Some(Found::Text(source, span)) => d.at(source, span),
+            Some(Found::Cell(file, cell)) => d.in_cell(file, cell.clone()),
             None => d.in_file(self.file()),
         }
     }
@@ -77,9 +111,9 @@ impl Origin {
     /// The text the value at exactly `path` was written as (`16.00`, which
     /// YAML reads as the number 16).
     pub fn written(&self, path: &KeyPath) -> Option<&str> {
-        self.layers.iter().find_map(|layer| {
-            let span = layer.positions.value(&layer.prefix.join(path))?;
-            layer.source.text.get(span)
+        self.layers.iter().find_map(|layer| match layer.find(path, false)? {
+            Found::Text(source, span) => source.text.get(span),
+            Found::Cell(_, cell) => Some(cell.content.as_str()),
         })
     }
 

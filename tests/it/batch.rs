@@ -114,7 +114,7 @@ fn defaults_merge_maps_replace_lists_and_the_talk_wins() {
         ("a.yaml", &format!("{TALK}organizer: {{color: \"#654321\"}}\nhost: Prof. C\n")),
         ("b.yaml", TALK),
     ]);
-    let talks = series::collect(&[dir.path().to_path_buf()]).unwrap();
+    let talks = series::collect(&[dir.path().to_path_buf()], &Default::default()).unwrap();
     let a = talks.iter().find(|t| t.stem == "a").unwrap().checked.as_ref().map(|c| &c.event).unwrap();
     let b = talks.iter().find(|t| t.stem == "b").unwrap().checked.as_ref().map(|c| &c.event).unwrap();
     let org = a.organizer.as_ref().unwrap();
@@ -151,7 +151,7 @@ fn paths_in_a_talk_resolve_against_the_talk() {
     .unwrap();
     std::fs::write(dir.path().join("talks/talk.yaml"), TALK.replace("{name: Dr. X}", "{name: Dr. X, photo: me.png}"))
         .unwrap();
-    let talks = series::collect(&[dir.path().join("lists/series.yaml")]).unwrap();
+    let talks = series::collect(&[dir.path().join("lists/series.yaml")], &Default::default()).unwrap();
     let e = talks[0].checked.as_ref().map(|c| &c.event).unwrap_or_else(|f| panic!("{f}"));
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap();
     assert_eq!(canon(e.speakers[0].photo.as_ref().unwrap()), canon(&dir.path().join("talks/me.png")));

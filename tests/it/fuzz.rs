@@ -284,7 +284,7 @@ fn series() {
         let input = mutate(&mut rng, &original, &seeds);
         std::fs::write(dir.path().join("series.yaml"), &input).unwrap();
         if let Err(what) = caught(|| {
-            let _ = talkposter::series::collect(&[dir.path().to_path_buf()]);
+            let _ = talkposter::series::collect(&[dir.path().to_path_buf()], &Default::default());
         }) {
             found.fail(&what, &input);
         }

@@ -17,4 +17,5 @@ mod print;
 mod properties;
 mod render;
 mod scripts;
+mod sheets;
 mod validation;

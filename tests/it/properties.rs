@@ -159,7 +159,7 @@ fn load_bytes(dir: &Path, bytes: &[u8]) {
     let path = dir.join("talk.yaml");
     std::fs::write(&path, bytes).unwrap();
     let _ = event::load(&path);
-    let _ = talkposter::series::collect(&[path]);
+    let _ = talkposter::series::collect(&[path], &Default::default());
 }
 
 proptest! {

@@ -102,7 +102,7 @@ fn render_once(args: &WatchArgs, workers: &crate::worker::Workers) -> Option<Vec
             return None;
         }
     };
-    let talks = match series::collect(std::slice::from_ref(&args.event)) {
+    let talks = match series::collect(std::slice::from_ref(&args.event), &Default::default()) {
         Ok(t) => t,
         Err(f) => {
             diag::eprint(&f.0);
