@@ -21,6 +21,7 @@ use crate::outputs::{alt_text, calendar, facts};
 use crate::pipeline::{self, Format, Options, Produced};
 use crate::programme::{self, ProgrammeJob};
 use crate::series::{Checked, Talk};
+use crate::sync::LockAnyway;
 use crate::worker::{self, Reply, Request, Workers};
 
 #[derive(Debug, Clone)]
@@ -131,11 +132,11 @@ pub fn run(
     let done = Mutex::new(Vec::with_capacity(n));
     let work = |slot: usize| {
         while !interrupted() {
-            let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+            let next = queue.lock_anyway().next();
             let Some((i, (talk, claim))) = next else { break };
             let result = run.one_caught(slot, talk, claim);
             on_done(&result);
-            done.lock().unwrap_or_else(|e| e.into_inner()).push((i, result));
+            done.lock_anyway().push((i, result));
         }
     };
     std::thread::scope(|scope| {
@@ -150,10 +151,10 @@ pub fn run(
             work(0);
         }
     });
-    let mut results = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut results = done.into_inner_anyway();
     results.sort_by_key(|(i, _)| *i);
     let results: Vec<TalkResult> = results.into_iter().map(|(_, r)| r).collect();
-    let mut manifest = run.manifest.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut manifest = run.manifest.into_inner_anyway();
     let mut report = Report { results, series: Vec::new() };
     if options.series_outputs && !interrupted() {
         report.series = series_outputs(&report.results, listed, options, workers, &run.assets, &mut manifest);
@@ -341,7 +342,7 @@ impl Run<'_> {
             Err(_) => None,
         };
         if self.options.manifest && !matches!(outcome, Ok((Outcome::UpToDate, _))) {
-            self.manifest.lock().unwrap_or_else(|e| e.into_inner()).record(&stem, manifest_entry);
+            self.manifest.lock_anyway().record(&stem, manifest_entry);
         }
         result(match outcome {
             Ok((outcome, _)) => outcome,
@@ -357,7 +358,7 @@ impl Run<'_> {
         let hash = self.options.manifest.then(|| fingerprint(talk, options, &self.options.font_dirs));
         if let Some(hash) = &hash
             && self.options.skip_current
-            && self.manifest.lock().unwrap_or_else(|e| e.into_inner()).is_current(out_dir, stem, hash)
+            && self.manifest.lock_anyway().is_current(out_dir, stem, hash)
         {
             return Ok((Outcome::UpToDate, None));
         }

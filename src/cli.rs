@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::pipeline::Format;
+use talkposter::export::{Archive, PdfStandards};
+use talkposter::pipeline::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -199,8 +200,8 @@ pub struct SheetArgs {
 }
 
 impl SheetArgs {
-    pub fn sources(&self) -> crate::series::Sources {
-        crate::series::Sources { sheet: self.sheet.clone(), series: self.series.clone() }
+    pub fn sources(&self) -> talkposter::series::Sources {
+        talkposter::series::Sources { sheet: self.sheet.clone(), series: self.series.clone() }
     }
 }
 
@@ -215,7 +216,7 @@ pub struct OutputArgs {
     /// post, with alt text), ics (calendar file), txt and md (the
     /// announcement as plain text and as Markdown).
     #[arg(long, value_name = "pdf,png,ics,txt,md", value_delimiter = ',', default_value = "pdf,png")]
-    pub format: Vec<Format>,
+    pub format: Vec<FormatArg>,
 
     /// Resolution of the PNG in pixels per inch (150 gives 1240 px across
     /// A4); default 150, and at most 2480 px across for a big paper.
@@ -225,12 +226,12 @@ pub struct OutputArgs {
     /// The flyer's paper, overriding the event's `paper:`: a4 (default), a3,
     /// a2, a1, a0, letter, tabloid. Each is composed for its size.
     #[arg(long, value_name = "PAPER", value_parser = parse_paper)]
-    pub paper: Option<crate::print::Paper>,
+    pub paper: Option<talkposter::print::Paper>,
 
     /// Bleed for the print shop, e.g. 3mm or 0.125in: coloured bands run
     /// this far past the trim; the PDF gets a TrimBox and a BleedBox (the
     /// PNG stays at the trimmed size).
-    #[arg(long, value_name = "LENGTH", value_parser = crate::print::parse_bleed)]
+    #[arg(long, value_name = "LENGTH", value_parser = talkposter::print::parse_bleed)]
     pub bleed: Option<f64>,
 
     /// Draw crop marks outside the trim (and the bleed).
@@ -264,11 +265,55 @@ pub struct OutputArgs {
     pub pdf_standard: Vec<PdfStandardArg>,
 }
 
-fn parse_paper(s: &str) -> Result<crate::print::Paper, String> {
-    crate::print::Paper::from_name(s).ok_or_else(|| {
-        let names: Vec<&str> = crate::print::Paper::ALL.iter().map(|p| p.name()).collect();
+fn parse_paper(s: &str) -> Result<talkposter::print::Paper, String> {
+    talkposter::print::Paper::from_name(s).ok_or_else(|| {
+        let names: Vec<&str> = talkposter::print::Paper::ALL.iter().map(|p| p.name()).collect();
         format!("`{s}` is not a paper size talkposter knows: use one of {}", names.join(", "))
     })
+}
+
+/// What to write, as `--format` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// The poster to print.
+    Pdf,
+    /// The poster as an image to post, with its alt text.
+    Png,
+    /// A calendar file (and, for a batch, `series.ics` with every talk).
+    Ics,
+    /// The announcement as plain text, for e-mail and WeChat.
+    Txt,
+    /// The announcement as Markdown.
+    Md,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Pdf => Format::Pdf,
+            FormatArg::Png => Format::Png,
+            FormatArg::Ics => Format::Ics,
+            FormatArg::Txt => Format::Txt,
+            FormatArg::Md => Format::Md,
+        }
+    }
+}
+
+/// The standards `--pdf-standard` asks for: UA-1 unless `none`, and with
+/// an archival PDF/A when named.
+pub fn pdf_standards(args: &[PdfStandardArg]) -> PdfStandards {
+    use PdfStandardArg as A;
+    if args.contains(&A::None) {
+        return PdfStandards::none();
+    }
+    let archive = if args.contains(&A::A3a) {
+        Some(Archive::A3a)
+    } else if args.contains(&A::A2a) {
+        Some(Archive::A2a)
+    } else {
+        None
+    };
+    PdfStandards { ua: args.contains(&A::Ua1) || archive.is_none(), archive, date: None }
 }
 
 /// A standard a poster's PDF conforms to.

@@ -11,8 +11,6 @@
 
 pub mod assets;
 pub mod batch;
-pub mod cli;
-pub mod commands;
 pub mod contact_sheet;
 pub mod diag;
 pub mod event;
@@ -31,6 +29,7 @@ pub mod print;
 pub mod programme;
 pub mod series;
 pub mod sheet;
+pub mod sync;
 pub mod templates;
 pub mod text;
 pub mod worker;

@@ -5,8 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use talkposter::cli::Cli;
-use talkposter::{commands, diag, memory};
+mod cli;
+mod commands;
+
+use cli::Cli;
+use talkposter::{diag, memory};
 
 #[global_allocator]
 static GLOBAL: memory::CappedAlloc = memory::CappedAlloc;

@@ -19,11 +19,6 @@ pub fn set_cap(bytes: usize) {
     CAP.store(bytes, Ordering::Relaxed);
 }
 
-/// Bytes allocated and not freed.
-pub fn in_use() -> isize {
-    IN_USE.load(Ordering::Relaxed)
-}
-
 /// mimalloc, counted and capped. Typst allocates heavily from every thread;
 /// mimalloc reuses freed memory per thread where glibc spent a fifth of a
 /// batch's time in the kernel (page faults): 100 posters, 2 threads, 3.66 →

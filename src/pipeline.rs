@@ -23,7 +23,7 @@ use crate::print::{DEFAULT_PPI, Paper, Print};
 use crate::series::Checked;
 use crate::templates;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Format {
     /// The poster to print.
     Pdf,

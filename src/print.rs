@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A paper size, in portrait.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Paper {
     #[default]

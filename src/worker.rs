@@ -28,6 +28,7 @@ use crate::limits::{self, WORKER_MEMORY_BYTES};
 use crate::memory;
 use crate::pipeline::{self, PosterJob, Produced};
 use crate::programme::{self, Programme, ProgrammeJob};
+use crate::sync::LockAnyway;
 
 /// Typst recurses deeply: a layout needs more than a default thread's stack
 /// (../shared/typst-facts.md §1).
@@ -142,7 +143,7 @@ impl Workers {
             Isolation::Processes { exe } => {
                 let frame =
                     postcard::to_stdvec(request).map_err(|e| Lost::Crashed(format!("cannot encode the job: {e}")))?;
-                let mut slot = self.slots[slot % self.slots.len()].lock().unwrap_or_else(|e| e.into_inner());
+                let mut slot = self.slots[slot % self.slots.len()].lock_anyway();
                 // A worker that died while idle is replaced once.
                 for attempt in 0..2 {
                     if slot.is_none() {
@@ -189,7 +190,7 @@ impl Drop for Workers {
         for slot in &self.slots {
             // An idle worker holds nothing worth keeping: it is stopped
             // rather than waited for while it frees its memory.
-            if let Some(mut p) = slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            if let Some(mut p) = slot.lock_anyway().take() {
                 let _ = p.child.kill();
                 let _ = p.child.wait();
             }
@@ -242,7 +243,7 @@ impl Process {
         let errors = std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n @ 1..) = stderr_pipe.read(&mut buf) {
-                let mut t = tail.lock().unwrap_or_else(|e| e.into_inner());
+                let mut t = tail.lock_anyway();
                 t.push_str(&String::from_utf8_lossy(&buf[..n]));
                 if t.len() > 16 << 10 {
                     let cut = t.len() - (8 << 10);
@@ -261,7 +262,7 @@ impl Process {
         for r in self.readers {
             let _ = r.join();
         }
-        let said = self.stderr.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let said = self.stderr.lock_anyway().clone();
         classify(status.ok(), &said)
     }
 }
@@ -316,7 +317,7 @@ fn read_frame(input: &mut impl Read) -> std::io::Result<Option<Vec<u8>>> {
 /// Does one job, a panic turned into a reply.
 fn handle_caught(request: &Request, layouter: &Layouter) -> Reply {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(request, layouter))).unwrap_or_else(|payload| {
-        let said = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let said = LAST_PANIC.lock_anyway().take();
         let what = said
             .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
             .or_else(|| payload.downcast_ref::<String>().cloned())
@@ -386,7 +387,7 @@ pub fn serve(font_dirs: Vec<PathBuf>) -> ExitCode {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
         let at = info.location().map(|l| format!(" (at {}:{})", source_name(l.file()), l.line())).unwrap_or_default();
-        *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{what}{at}"));
+        *LAST_PANIC.lock_anyway() = Some(format!("{what}{at}"));
     }));
     let work = std::thread::Builder::new().name("layout".into()).stack_size(STACK_SIZE).spawn(move || {
         let layouter = Layouter::new(font_dirs);

@@ -17,6 +17,7 @@ use crate::event::positions::KeyPath;
 use crate::event::{Event, Origin};
 use crate::files;
 use crate::limits::MAX_IMAGE_FILE_BYTES;
+use crate::sync::LockAnyway;
 pub use qr::Qr;
 
 /// A picture ready for the layout: bytes Typst can read, and their format.
@@ -157,7 +158,7 @@ impl AssetCache {
             len: meta.len(),
             modified: meta.modified().ok(),
         };
-        let cell = self.pictures.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_default().clone();
+        let cell = self.pictures.lock_anyway().entry(key).or_default().clone();
         cell.get_or_init(|| load_picture(path, shape).map(Arc::new)).clone()
     }
 }

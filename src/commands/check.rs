@@ -5,14 +5,14 @@
 
 use std::process::ExitCode;
 
-use crate::assets;
-use crate::batch::{self, BatchOptions, Outcome};
 use crate::cli::CheckArgs;
-use crate::diag::{self, Diagnostic, Failure};
-use crate::event::TemplateRef;
-use crate::pipeline::{Format, Options};
-use crate::series::{self, Talk};
-use crate::templates;
+use talkposter::assets;
+use talkposter::batch::{self, BatchOptions, Outcome};
+use talkposter::diag::{self, Diagnostic, Failure};
+use talkposter::event::TemplateRef;
+use talkposter::pipeline::{Format, Options};
+use talkposter::series::{self, Talk};
+use talkposter::templates;
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let talks = series::collect(&args.paths, &args.sheets.sources())?;
@@ -73,8 +73,8 @@ fn lay_out(talks: Vec<Talk>, args: &CheckArgs) -> Result<Vec<(String, Vec<Diagno
             crop_marks: false,
             templates,
             thumbnail_width: None,
-            announcer: std::sync::Arc::new(crate::outputs::announcement::Announcer::new(&[])?),
-            pdf: crate::export::PdfStandards::default(),
+            announcer: std::sync::Arc::new(talkposter::outputs::announcement::Announcer::new(&[])?),
+            pdf: talkposter::export::PdfStandards::default(),
         },
         manifest: false,
         skip_current: false,
@@ -83,7 +83,7 @@ fn lay_out(talks: Vec<Talk>, args: &CheckArgs) -> Result<Vec<(String, Vec<Diagno
         font_dirs: args.font_path.clone(),
     };
     let jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let workers = super::posters::start_workers(&args.font_path, crate::limits::DEFAULT_TIME_LIMIT, jobs)?;
+    let workers = super::posters::start_workers(&args.font_path, talkposter::limits::DEFAULT_TIME_LIMIT, jobs)?;
     let report = batch::run(talks, &options, &workers, &|_| {});
     Ok(report
         .results

@@ -4,8 +4,8 @@
 use std::process::ExitCode;
 
 use crate::cli::FontsArgs;
-use crate::diag::Failure;
-use crate::layout::Layouter;
+use talkposter::diag::Failure;
+use talkposter::layout::Layouter;
 
 pub fn list(args: FontsArgs) -> Result<ExitCode, Failure> {
     let library = Layouter::new(args.font_path).fonts(true)?;

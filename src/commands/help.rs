@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionsArgs, SchemaArgs, SchemaKind};
-use crate::diag::{Diagnostic, Failure};
-use crate::event::format;
+use talkposter::diag::{Diagnostic, Failure};
+use talkposter::event::format;
 
 /// `talkposter schema [event|series]`
 pub fn schema(args: SchemaArgs) -> Result<ExitCode, Failure> {

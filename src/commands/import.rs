@@ -13,13 +13,13 @@ use std::sync::Arc;
 use serde_yaml::Value;
 
 use crate::cli::ImportArgs;
-use crate::diag::{self, Diagnostic, Failure};
-use crate::event::origin::RowCells;
-use crate::event::{Layer, Origin, validate};
-use crate::files::{self, folder_of};
-use crate::import;
-use crate::series::{self, Sources};
-use crate::sheet;
+use talkposter::diag::{self, Diagnostic, Failure};
+use talkposter::event::origin::RowCells;
+use talkposter::event::{Layer, Origin, validate};
+use talkposter::files::{self, folder_of};
+use talkposter::import;
+use talkposter::series::{self, Sources};
+use talkposter::sheet;
 
 /// The talks ready to write, and those that failed with where they came from.
 type Sorted = (Vec<Ready>, Vec<(String, Failure)>);

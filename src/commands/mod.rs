@@ -13,8 +13,8 @@ mod watch;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
-use crate::diag::Failure;
-use crate::worker;
+use talkposter::diag::Failure;
+use talkposter::worker;
 
 /// Runs the command; an error is everything that stopped it, to be printed.
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {

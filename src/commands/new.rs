@@ -12,9 +12,9 @@ use std::process::ExitCode;
 use jiff::ToSpan;
 
 use crate::cli::NewArgs;
-use crate::diag::{Diagnostic, Failure};
-use crate::event::format::{self, EVENT_SCHEMA_FILE, SERIES_SCHEMA_FILE};
-use crate::files::{folder_of, io_reason};
+use talkposter::diag::{Diagnostic, Failure};
+use talkposter::event::format::{self, EVENT_SCHEMA_FILE, SERIES_SCHEMA_FILE};
+use talkposter::files::{folder_of, io_reason};
 
 const TALK: &str = include_str!("../../templates/new/talk.yaml");
 const SERIES: &str = include_str!("../../templates/new/series.yaml");
@@ -58,7 +58,7 @@ fn talk(path: &Path, date: &str) -> Result<ExitCode, Failure> {
 fn series(dir: &Path, date: &str) -> Result<ExitCode, Failure> {
     std::fs::create_dir_all(dir)
         .map_err(|e| Diagnostic::new(format!("cannot create the folder `{}`: {}", dir.display(), io_reason(&e))))?;
-    let series_file = dir.join(crate::series::SERIES_FILE);
+    let series_file = dir.join(talkposter::series::SERIES_FILE);
     let talk_file = dir.join(format!("{date}-first-talk.yaml"));
     // Both names free before either is written: no half-made folder.
     for path in [&series_file, &talk_file] {
@@ -74,11 +74,11 @@ fn series(dir: &Path, date: &str) -> Result<ExitCode, Failure> {
 }
 
 fn sheet(path: &Path, date: jiff::civil::Date) -> Result<ExitCode, Failure> {
-    let kind = crate::sheet::Kind::of(path).filter(|k| *k != crate::sheet::Kind::Ods).ok_or_else(|| {
+    let kind = talkposter::sheet::Kind::of(path).filter(|k| *k != talkposter::sheet::Kind::Ods).ok_or_else(|| {
         Diagnostic::new(format!("`{}`: a schedule is written as .xlsx or .csv", path.display()))
             .help("name the file schedule.xlsx (Excel, LibreOffice, online sheets) or schedule.csv")
     })?;
-    let bytes = crate::sheet::blank::schedule(kind, date).map_err(Diagnostic::new)?;
+    let bytes = talkposter::sheet::blank::schedule(kind, date).map_err(Diagnostic::new)?;
     create_bytes(path, &bytes)?;
     println!("wrote {}", path.display());
     println!("next: one row per talk, then run `talkposter batch {}`", path.display());

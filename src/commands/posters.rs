@@ -9,14 +9,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::batch::{self, BatchOptions, Outcome, Report, TalkResult};
 use crate::cli::{BatchArgs, OutputArgs, RenderArgs};
-use crate::diag::{self, Diagnostic, Failure};
-use crate::event::TemplateRef;
-use crate::outputs::announcement::Announcer;
-use crate::pipeline::Options;
-use crate::worker::{Isolation, Workers};
-use crate::{contact_sheet, incremental, series, templates};
+use talkposter::batch::{self, BatchOptions, Outcome, Report, TalkResult};
+use talkposter::diag::{self, Diagnostic, Failure};
+use talkposter::event::TemplateRef;
+use talkposter::outputs::announcement::Announcer;
+use talkposter::pipeline::Options;
+use talkposter::worker::{Isolation, Workers};
+use talkposter::{contact_sheet, incremental, series, templates};
 
 /// `render FILE`: a batch of one, always rendered, printing the paths written.
 pub fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
@@ -44,8 +44,8 @@ pub fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
 /// new talk. Temporary files a killed run left in `out_dir` are removed now.
 fn stop_cleanly_on_signals(out_dir: &Path) {
     let _ = ctrlc::set_handler(batch::interrupt);
-    crate::export::remove_stale_temporaries(out_dir);
-    crate::export::remove_stale_temporaries(&out_dir.join(contact_sheet::THUMBS));
+    talkposter::export::remove_stale_temporaries(out_dir);
+    talkposter::export::remove_stale_temporaries(&out_dir.join(contact_sheet::THUMBS));
 }
 
 /// What `render` (and `watch`) make of one talk: its posters, nothing about a series.
@@ -77,7 +77,7 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, Failure> {
     let workers = workers(&args.output, jobs)?;
     // Its own files and thumbnails stay inside the output folder.
     let own = [incremental::MANIFEST, incremental::JOURNAL, contact_sheet::OWN_FOLDER, contact_sheet::THUMBS];
-    crate::files::no_links_among(&options.poster.out_dir, &own)?;
+    talkposter::files::no_links_among(&options.poster.out_dir, &own)?;
     stop_cleanly_on_signals(&options.poster.out_dir);
     let talks = series::collect(&args.paths, &args.sheets.sources())?;
     let progress = Progress::new(talks.len());
@@ -94,7 +94,7 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, Failure> {
 fn options(args: &OutputArgs, thumbnail_width: Option<u32>) -> Result<Options, Failure> {
     Ok(Options {
         out_dir: args.output.clone(),
-        formats: args.format.clone(),
+        formats: args.format.iter().map(|f| (*f).into()).collect(),
         ppi: args.ppi,
         paper: args.paper,
         bleed_mm: args.bleed.unwrap_or(0.0),
@@ -102,7 +102,7 @@ fn options(args: &OutputArgs, thumbnail_width: Option<u32>) -> Result<Options, F
         templates: args.template.iter().map(|t| template_arg(t, "--template")).collect::<Result<_, _>>()?,
         thumbnail_width,
         announcer: Arc::new(Announcer::new(&args.announcement)?),
-        pdf: crate::export::PdfStandards::from_args(&args.pdf_standard),
+        pdf: crate::cli::pdf_standards(&args.pdf_standard),
     })
 }
 
@@ -118,7 +118,7 @@ pub(super) fn start_workers(font_dirs: &[PathBuf], time_limit: Duration, jobs: u
     // search is refused, an unreadable font named, before any worker
     // spends its time on them.
     for dir in font_dirs {
-        for warning in crate::layout::fonts::font_file_warnings(dir)? {
+        for warning in talkposter::layout::fonts::font_file_warnings(dir)? {
             diag::eprint(&[warning]);
         }
     }

@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
-use crate::diag::Failure;
-use crate::templates::LAYOUTS;
+use talkposter::diag::Failure;
+use talkposter::templates::LAYOUTS;
 
 pub fn list() -> Result<ExitCode, Failure> {
     for layout in LAYOUTS {

@@ -34,22 +34,6 @@ impl PdfStandards {
     pub fn none() -> Self {
         PdfStandards { ua: false, archive: None, date: None }
     }
-
-    /// From `--pdf-standard`.
-    pub fn from_args(args: &[crate::cli::PdfStandardArg]) -> Self {
-        use crate::cli::PdfStandardArg as A;
-        if args.contains(&A::None) {
-            return PdfStandards::none();
-        }
-        let archive = if args.contains(&A::A3a) {
-            Some(Archive::A3a)
-        } else if args.contains(&A::A2a) {
-            Some(Archive::A2a)
-        } else {
-            None
-        };
-        PdfStandards { ua: args.contains(&A::Ua1) || archive.is_none(), archive, date: None }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -19,6 +19,7 @@ use typst_layout::PagedDocument;
 use super::fonts::FontLibrary;
 use super::resolver::TemplateFolder;
 use crate::diag::{Diagnostic, SourceText};
+use crate::sync::LockAnyway;
 use crate::templates;
 
 /// How many compilations a cached layout result may go unused before it is
@@ -92,7 +93,7 @@ impl Engine {
     /// The real path and hash of each file of the template's folder read.
     fn files_read(&self, world: &Recording) -> Vec<(PathBuf, String)> {
         let Some(folder) = &self.folder else { return Vec::new() };
-        let read = std::mem::take(&mut *world.read.lock().unwrap_or_else(|e| e.into_inner()));
+        let read = std::mem::take(&mut *world.read.lock_anyway());
         let mut files: Vec<(PathBuf, String)> =
             read.into_iter().filter_map(|(id, hash)| Some((folder.locate(id).ok()?, hash))).collect();
         files.sort();
@@ -166,7 +167,7 @@ impl Recording<'_> {
     fn note(&self, id: FileId, bytes: &[u8]) {
         if !id.vpath().get_without_slash().starts_with("talkposter/") {
             let hash = blake3::hash(bytes).to_hex().to_string();
-            self.read.lock().unwrap_or_else(|e| e.into_inner()).insert(id, hash);
+            self.read.lock_anyway().insert(id, hash);
         }
     }
 }

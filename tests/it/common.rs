@@ -1,5 +1,7 @@
 //! Helpers for tests that run the built binary and inspect what it wrote
-//! with independent tools (poppler's pdfinfo, pdffonts, pdftotext).
+//! with independent readers: pdf-extract and lopdf for PDFs, the image and
+//! png crates for pictures, rqrr for QR codes (poppler's pdftoppm, where
+//! installed, for one look at the bleed).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

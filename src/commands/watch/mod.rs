@@ -18,14 +18,14 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind, RenameMode};
 use notify::{RecursiveMode, Watcher};
 
-use crate::assets;
-use crate::batch::{self, Outcome};
 use crate::cli::WatchArgs;
-use crate::diag::{self, Diagnostic, Failure};
-use crate::event::TemplateRef;
-use crate::files::{self, folder_of};
-use crate::series::{self, SERIES_FILE};
-use crate::templates;
+use talkposter::assets;
+use talkposter::batch::{self, Outcome};
+use talkposter::diag::{self, Diagnostic, Failure};
+use talkposter::event::TemplateRef;
+use talkposter::files::{self, folder_of};
+use talkposter::series::{self, SERIES_FILE};
+use talkposter::templates;
 
 mod poll;
 
@@ -92,7 +92,7 @@ fn start_watcher(tx: mpsc::Sender<notify::Result<notify::Event>>, poll: bool) ->
 
 /// Renders once and prints the outcome. Returns the files the talk is made
 /// from, when its event could be read.
-fn render_once(args: &WatchArgs, workers: &crate::worker::Workers) -> Option<Vec<PathBuf>> {
+fn render_once(args: &WatchArgs, workers: &talkposter::worker::Workers) -> Option<Vec<PathBuf>> {
     let started = Instant::now();
     let options = match super::posters::render_options(&args.output) {
         Ok(o) => o,

@@ -15,6 +15,7 @@ use std::time::{Duration, SystemTime};
 
 use notify::event::{EventKind, ModifyKind};
 use notify::{Config, Event, EventHandler, RecursiveMode, Watcher, WatcherKind};
+use talkposter::sync::LockAnyway;
 
 /// What is compared of each file.
 #[derive(PartialEq, Eq)]
@@ -43,7 +44,7 @@ impl Watcher for Poller {
             .spawn(move || {
                 while !stopped.load(Ordering::Relaxed) {
                     std::thread::sleep(interval);
-                    let mut folders = watched.lock().unwrap_or_else(|e| e.into_inner());
+                    let mut folders = watched.lock_anyway();
                     for (folder, before) in folders.iter_mut() {
                         let now = snapshot(folder);
                         for name in changed(before, &now) {
@@ -60,12 +61,12 @@ impl Watcher for Poller {
 
     fn watch(&mut self, path: &Path, _mode: RecursiveMode) -> notify::Result<()> {
         let now = snapshot(path);
-        self.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), now);
+        self.folders.lock_anyway().insert(path.to_path_buf(), now);
         Ok(())
     }
 
     fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
-        self.folders.lock().unwrap_or_else(|e| e.into_inner()).remove(path);
+        self.folders.lock_anyway().remove(path);
         Ok(())
     }
 
