@@ -486,3 +486,44 @@ fn templates() {
     }
     found.report(started);
 }
+
+/// Schedule sheets and the files `import` reads: CSV, Excel workbooks (made
+/// by `new --sheet` and mutated as bytes), calendar files and Indico
+/// exports, read in this process.
+#[test]
+#[ignore = "a long fuzzing run: benches/fuzz.sh sheets 10"]
+fn sheets() {
+    use talkposter::sheet::{Kind, blank};
+    let date = jiff::civil::date(2025, 3, 6);
+    let workbook = blank::schedule(Kind::Xlsx, date).unwrap();
+    let mut seeds = seeds(&["events/cfcs-term", "tests/imports"], &["csv", "ics", "json"]);
+    seeds.push(blank::schedule(Kind::Csv, date).unwrap());
+    seeds.push(workbook.clone());
+    let (mut rng, mut found, started) = (rng(), Findings::new("sheets"), Instant::now());
+    let dir = tempfile::tempdir().unwrap();
+    while started.elapsed() < budget() {
+        let seed = &seeds[rng.below(seeds.len())];
+        let input = mutate(&mut rng, seed, &seeds);
+        // Named for what the seed was: a mutated workbook is still an .xlsx.
+        let name = match seed.get(..4) {
+            Some(b"PK\x03\x04") => "s.xlsx",
+            Some(b"BEGI") => "s.ics",
+            Some([b'{', ..]) => "s.json",
+            _ if rng.chance(0.2) => "s.tsv",
+            _ => "s.csv",
+        };
+        let path = dir.path().join(name);
+        std::fs::write(&path, &input).unwrap();
+        if let Err(what) = caught(|| {
+            if name.ends_with(".ics") || name.ends_with(".json") {
+                let _ = talkposter::import::talks(&path);
+            } else {
+                let _ = talkposter::series::collect(std::slice::from_ref(&path), &Default::default());
+            }
+        }) {
+            found.fail(&what, &input);
+        }
+        found.cases += 1;
+    }
+    found.report(started);
+}

@@ -325,11 +325,10 @@ fn a_new_schedule_has_the_headers_and_an_example_that_renders() {
 #[test]
 fn a_calendar_file_and_an_indico_export_import_as_talks_check_accepts() {
     let dir = tempfile::tempdir().unwrap();
-    // As Thunderbird exports a seminar's events (folded lines, escaped commas).
-    let ics = "BEGIN:VCALENDAR\r\nPRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN\r\nVERSION:2.0\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nCREATED:20250101T120000Z\r\nDTSTAMP:20250101T120000Z\r\nUID:7f1c@example.org\r\nSUMMARY:Kolloquium: Zur Geschichte der Rechenmaschinen\r\nDTSTART;TZID=Europe/Berlin:20250515T171500\r\nDTEND;TZID=Europe/Berlin:20250515T184500\r\nLOCATION:Hörsaal 1\\, Gebäude E2 5\r\nDESCRIPTION:Referent: siehe unten\\nSpeaker: Prof. Dr. Konrad Zuse\\nAffiliation\r\n : TU Berlin\\nEin Vortrag über frühe Rechenmaschinen.\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-    std::fs::write(dir.path().join("term.ics"), ics).unwrap();
-    let json = r#"{"count": 1, "results": [{"_type": "Conference", "title": "Dark Matter Searches at the LHC", "description": "<p>An overview of <em>recent</em> results.</p>", "startDate": {"date": "2025-05-20", "time": "14:00:00", "tz": "Europe/Zurich"}, "endDate": {"date": "2025-05-20", "time": "15:00:00", "tz": "Europe/Zurich"}, "timezone": "Europe/Zurich", "room": "222/R-001", "location": "CERN", "chairs": [{"fullName": "Curie, Marie", "first_name": "Marie", "last_name": "Curie", "affiliation": "Sorbonne"}], "url": "https://indico.example.org/event/99/"}]}"#;
-    std::fs::write(dir.path().join("event.json"), json).unwrap();
+    // As Thunderbird exports a seminar's events (folded lines, escaped
+    // commas), and as Indico's /export/event/ID.json gives one.
+    std::fs::copy(repo().join("tests/imports/thunderbird.ics"), dir.path().join("term.ics")).unwrap();
+    std::fs::copy(repo().join("tests/imports/indico-event.json"), dir.path().join("event.json")).unwrap();
     for (file, expected) in [("term.ics", "Prof. Dr. Konrad Zuse"), ("event.json", "Marie Curie")] {
         let talks = dir.path().join(format!("from-{file}"));
         let o = talkposter(&["import", s(&dir.path().join(file)), "-o", s(&talks)]);
