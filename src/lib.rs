@@ -29,6 +29,7 @@ pub mod print;
 pub mod programme;
 pub mod series;
 pub mod sheet;
+pub mod suggest;
 pub mod sync;
 pub mod templates;
 pub mod text;

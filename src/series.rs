@@ -14,11 +14,12 @@ use serde_yaml::{Mapping, Value};
 use crate::diag::{Diagnostic, Failure};
 use crate::event::positions::KeyPath;
 use crate::event::source::{self, Document};
-use crate::event::validate::{self, nearest};
+use crate::event::validate;
 use crate::event::{Event, Layer, Origin};
 use crate::files::{self, folder_of};
 use crate::limits::{MAX_EVENT_FILE_BYTES, MAX_SERIES_FILE_BYTES, over};
 use crate::sheet;
+use crate::suggest::nearest;
 use crate::text::slug;
 
 /// The file name that holds a folder's series settings.

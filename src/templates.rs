@@ -1,10 +1,16 @@
 //! The built-in layouts and the rule that picks a layout for a talk. Every
 //! name, description and source of a built-in layout lives here.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::event::TemplateRef;
-use crate::event::validate::nearest;
+use crate::suggest::nearest;
+
+/// Which layout draws an event: a built-in one by name, or a `.typ` file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum TemplateRef {
+    BuiltIn(String),
+    File(PathBuf),
+}
 
 /// A built-in layout.
 pub struct Layout {

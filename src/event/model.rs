@@ -334,12 +334,8 @@ pub struct Organizer {
     pub font: Option<String>,
 }
 
-/// Which layout draws the event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TemplateRef {
-    BuiltIn(String),
-    File(PathBuf),
-}
+/// Which layout draws the event (declared with the layouts).
+pub use crate::templates::TemplateRef;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {

@@ -14,6 +14,7 @@ use crate::diag::{Diagnostic, Failure};
 use crate::limits::{MAX_MARKS_PER_LETTER, MAX_REPORTED_PROBLEMS, MAX_TEXT_CHARS};
 use crate::locale::dates::days_in_month;
 use crate::print::{Paper, Print};
+use crate::suggest::nearest;
 use crate::{files, templates};
 
 /// The keys each map of an event may hold (the schema in `format` lists
@@ -805,17 +806,6 @@ pub fn file_paths(event: &mut Value) -> Vec<&mut Value> {
         }
     }
     out
-}
-
-/// The closest of `options` to `word`, if it is close enough to be a typo.
-pub fn nearest<'a>(word: &str, options: &[&'a str]) -> Option<&'a str> {
-    let word = word.to_lowercase();
-    options
-        .iter()
-        .map(|o| (strsim::damerau_levenshtein(&word, o), *o))
-        .filter(|(d, o)| *d <= (o.len() / 3).max(1) + usize::from(o.len() > 6))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, o)| o)
 }
 
 /// Keys that belong one level down: `photo` at the top is `speaker.photo`.

@@ -21,6 +21,7 @@ use typst_layout::PagedDocument;
 use crate::assets::Assets;
 use crate::diag::Diagnostic;
 use crate::event::{Event, Markup, TemplateRef, Text, text_fields};
+use crate::suggest::nearest_families;
 use crate::templates;
 use crate::text::{paragraphs, word_count};
 pub use check::Problem;
@@ -350,24 +351,6 @@ fn markup_problems(engine: &Engine, event: &Event) -> Vec<Problem> {
         }
     }
     out
-}
-
-/// Up to three families whose names are close to `family` (a typo, another
-/// spelling, a name inside a longer one), closest first.
-fn nearest_families(family: &str, names: &[String]) -> Vec<String> {
-    let wanted = family.to_lowercase();
-    let mut scored: Vec<(f64, &String)> = names
-        .iter()
-        .map(|n| {
-            let name = n.to_lowercase();
-            let contains = name.contains(&wanted) || wanted.contains(&name);
-            let score = strsim::normalized_damerau_levenshtein(&wanted, &name) + if contains { 0.3 } else { 0.0 };
-            (score, n)
-        })
-        .filter(|(score, _)| *score >= 0.75)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.into_iter().take(3).map(|(_, n)| n.clone()).collect()
 }
 
 /// Every string a text holds, paragraph by paragraph.

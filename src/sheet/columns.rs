@@ -8,7 +8,7 @@
 //! colleagues and is skipped; any other header is a key or an error.
 
 use crate::event::Lang;
-use crate::event::validate::nearest;
+use crate::suggest::nearest;
 
 /// What a column fills.
 #[derive(Debug, Clone, PartialEq, Eq)]
