@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::diag::Diagnostic;
 use crate::suggest::nearest;
 
 /// Which layout draws an event: a built-in one by name, or a `.typ` file.
@@ -165,7 +166,7 @@ fn names() -> Vec<&'static str> {
 /// print, another of the organizer's files (`/etc/hostname`,
 /// `../../secret.txt`). Nothing is read to decide. `--template` on the
 /// command line is the organizer's own choice and free.
-pub fn resolve(name: &str, base: &Path, within: Option<&Path>) -> Result<TemplateRef, (String, String)> {
+pub fn resolve(name: &str, base: &Path, within: Option<&Path>) -> Result<TemplateRef, Diagnostic> {
     if is_builtin(name) {
         return Ok(TemplateRef::BuiltIn(name.to_string()));
     }
@@ -178,13 +179,10 @@ pub fn resolve(name: &str, base: &Path, within: Option<&Path>) -> Result<Templat
             (typ && file.starts_with(&folder)).then_some(())
         };
         if path.exists() && confined().is_none() {
-            return Err((
-                format!("`{name}` is not a layout in this file's folder"),
-                format!(
-                    "a template named in an event or series file must be a .typ file inside `{}`, the folder of the file that names it; give any other with --template on the command line",
-                    folder.display()
-                ),
-            ));
+            return Err(Diagnostic::new(format!("`{name}` is not a layout in this file's folder")).help(format!(
+                "a template named in an event or series file must be a .typ file inside `{}`, the folder of the file that names it; give any other with --template on the command line",
+                folder.display()
+            )));
         }
     }
     if path.is_file() {
@@ -193,15 +191,16 @@ pub fn resolve(name: &str, base: &Path, within: Option<&Path>) -> Result<Templat
     let looks_like_path = name.ends_with(".typ") || name.contains('/') || name.contains('\\');
     let names = names();
     if path.is_dir() {
-        Err((format!("`{name}` is a folder, not a file"), "name the .typ file inside it".into()))
+        Err(Diagnostic::new(format!("`{name}` is a folder, not a file")).help("name the .typ file inside it"))
     } else if looks_like_path {
-        Err((format!("file `{name}` not found"), format!("the path is read relative to `{}`", base.display())))
+        Err(Diagnostic::new(format!("file `{name}` not found"))
+            .help(format!("the path is read relative to `{}`", base.display())))
     } else {
         let help = match nearest(name, &names) {
             Some(n) => format!("did you mean `{n}`? Built-in layouts: {}", names.join(", ")),
             None => format!("built-in layouts: {}; or give a path to a .typ file", names.join(", ")),
         };
-        Err((format!("`{name}` is not a built-in layout"), help))
+        Err(Diagnostic::new(format!("`{name}` is not a built-in layout")).help(help))
     }
 }
 
@@ -250,13 +249,13 @@ mod tests {
     #[test]
     fn names_paths_and_typos() {
         let here = Path::new(".");
-        assert_eq!(resolve("card", here, None), Ok(TemplateRef::BuiltIn("card".into())));
-        let (message, help) = resolve("flyr", here, None).unwrap_err();
-        assert_eq!(message, "`flyr` is not a built-in layout");
+        assert_eq!(resolve("card", here, None).unwrap(), TemplateRef::BuiltIn("card".into()));
+        let d = resolve("flyr", here, None).unwrap_err();
+        assert_eq!(d.message, "`flyr` is not a built-in layout");
         assert_eq!(
-            help,
-            "did you mean `flyer`? Built-in layouts: flyer, card, story, portrait, screen, link, cover, thumb"
+            d.help,
+            ["did you mean `flyer`? Built-in layouts: flyer, card, story, portrait, screen, link, cover, thumb"]
         );
-        assert_eq!(resolve("x/none.typ", here, None).unwrap_err().0, "file `x/none.typ` not found");
+        assert_eq!(resolve("x/none.typ", here, None).unwrap_err().message, "file `x/none.typ` not found");
     }
 }

@@ -129,8 +129,7 @@ pub(super) fn start_workers(font_dirs: &[PathBuf], time_limit: Duration, jobs: u
 
 /// `--template`: the same rule as `template:` in an event, from the current folder.
 pub(super) fn template_arg(s: &str, flag: &str) -> Result<TemplateRef, Failure> {
-    templates::resolve(s, Path::new("."), None)
-        .map_err(|(message, help)| Diagnostic::new(message).key(flag).help(help).into())
+    templates::resolve(s, Path::new("."), None).map_err(|d| d.key(flag).into())
 }
 
 /// A progress bar on a terminal; one plain line per talk otherwise.

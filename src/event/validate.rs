@@ -776,8 +776,8 @@ impl Check<'_> {
         let named_in = self.origin.written_in(path);
         match templates::resolve(&s, self.base_dir, Some(crate::files::folder_of(named_in))) {
             Ok(t) => Some(t),
-            Err((message, help)) => {
-                self.error(path, message, Some(help));
+            Err(d) => {
+                self.error(path, d.message, d.help.into_iter().next());
                 None
             }
         }
