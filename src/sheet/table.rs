@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use calamine::{Data, DataRef, Ods, Reader, Xlsx, open_workbook};
+use calamine::{Data, Ods, Reader, Xlsx, open_workbook};
 
 use super::decode;
 use crate::diag::{Diagnostic, Failure};
@@ -243,18 +243,7 @@ fn xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, Failure> {
     let mut cells = book.worksheet_cells_reader(&name).map_err(|e| unreadable(path, e))?;
     while let Some(cell) = cells.next_cell().map_err(|e| unreadable(path, e))? {
         let (row, column) = cell.get_position();
-        let value = match cell.get_value() {
-            DataRef::Int(i) => Cell::Number(*i as f64),
-            DataRef::Float(f) => Cell::Number(*f),
-            DataRef::String(s) => Cell::Text(s.clone()),
-            DataRef::SharedString(s) => Cell::Text(s.to_string()),
-            DataRef::Bool(b) => Cell::Bool(*b),
-            DataRef::DateTime(d) => Cell::Serial(d.as_f64()),
-            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Iso(s.clone()),
-            DataRef::Error(e) => Cell::Error(e.to_string()),
-            DataRef::Empty => Cell::Empty,
-        };
-        table.put(row, column, value, path)?;
+        table.put(row, column, of(&Data::from(cell.get_value().clone())), path)?;
     }
     Ok(table)
 }
@@ -329,17 +318,21 @@ fn ods(path: &Path, sheet: Option<&str>) -> Result<Table, Failure> {
     let (top, left) = range.start().unwrap_or((0, 0));
     let mut table = Table { sheet: Some(name), ..Table::default() };
     for (row, column, data) in range.used_cells() {
-        let value = match data {
-            Data::Int(i) => Cell::Number(*i as f64),
-            Data::Float(f) => Cell::Number(*f),
-            Data::String(s) => Cell::Text(s.clone()),
-            Data::Bool(b) => Cell::Bool(*b),
-            Data::DateTime(d) => Cell::Serial(d.as_f64()),
-            Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Iso(s.clone()),
-            Data::Error(e) => Cell::Error(e.to_string()),
-            Data::Empty => Cell::Empty,
-        };
-        table.put(top + row as u32, left + column as u32, value, path)?;
+        table.put(top + row as u32, left + column as u32, of(data), path)?;
     }
     Ok(table)
+}
+
+/// A workbook's cell as talkposter reads it.
+fn of(data: &Data) -> Cell {
+    match data {
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(d) => Cell::Serial(d.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Iso(s.clone()),
+        Data::Error(e) => Cell::Error(e.to_string()),
+        Data::Empty => Cell::Empty,
+    }
 }
