@@ -239,50 +239,59 @@ fn csv_in_every_encoding_spreadsheets_save_reads_without_mojibake() {
     }
 }
 
-/// The smallest .ods its format allows, its one tab's rows given as XML.
-fn ods_with_rows(path: &Path, rows: &str) {
+/// The smallest .ods its format allows: its tabs, each a name and its rows
+/// as XML.
+fn ods_file(path: &Path, tabs: &[(&str, String)]) {
+    let tables: String =
+        tabs.iter().map(|(name, rows)| format!("<table:table table:name=\"{name}\">{rows}</table:table>")).collect();
     let content = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\"><office:body><office:spreadsheet><table:table table:name=\"Talks\"><table:table-row><table:table-cell office:value-type=\"string\"><text:p>title</text:p></table:table-cell><table:table-cell office:value-type=\"string\"><text:p>speaker</text:p></table:table-cell></table:table-row>{rows}</table:table></office:spreadsheet></office:body></office:document-content>"
-    );
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    zip.start_file("mimetype", options).unwrap();
-    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
-    zip.start_file("content.xml", options).unwrap();
-    zip.write_all(content.as_bytes()).unwrap();
-    zip.finish().unwrap();
-}
-
-/// A LibreOffice workbook: the smallest .ods its format allows, with a
-/// date cell and two tabs, the second chosen with --sheet.
-fn ods(path: &Path) {
-    let cell =
-        |v: &str| format!("<table:table-cell office:value-type=\"string\"><text:p>{v}</text:p></table:table-cell>");
-    let row = |cells: &[String]| format!("<table:table-row>{}</table:table-row>", cells.concat());
-    let header = row(&["date", "start", "speaker", "title", "place"].map(cell));
-    let talk = row(&[
-        "<table:table-cell office:value-type=\"date\" office:date-value=\"2025-04-10\"><text:p>10/04/2025</text:p></table:table-cell>".to_string(),
-        "<table:table-cell office:value-type=\"time\" office:time-value=\"PT16H30M00S\"><text:p>16:30</text:p></table:table-cell>".to_string(),
-        cell("Grace Hopper"),
-        cell("The Future of Compilers"),
-        cell("Room 101"),
-    ]);
-    // The empty rows and cells LibreOffice writes after the last used one.
-    let trailing = "<table:table-row table:number-rows-repeated=\"1048574\"><table:table-cell table:number-columns-repeated=\"1024\"/></table:table-row>";
-    let content = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\"><office:body><office:spreadsheet><table:table table:name=\"Drafts\">{}</table:table><table:table table:name=\"Final\">{header}{talk}{trailing}</table:table></office:spreadsheet></office:body></office:document-content>",
-        row(&[cell("nothing here yet")])
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
     );
     let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\"><manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/><manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>";
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
     let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    zip.start_file("mimetype", stored).unwrap();
-    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
-    zip.start_file("META-INF/manifest.xml", stored).unwrap();
-    zip.write_all(manifest.as_bytes()).unwrap();
-    zip.start_file("content.xml", stored).unwrap();
-    zip.write_all(content.as_bytes()).unwrap();
+    for (name, bytes) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet".as_bytes()),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
+        ("content.xml", content.as_bytes()),
+    ] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
     zip.finish().unwrap();
+}
+
+fn ods_cell(v: &str) -> String {
+    format!("<table:table-cell office:value-type=\"string\"><text:p>{v}</text:p></table:table-cell>")
+}
+
+fn ods_row(cells: &[String]) -> String {
+    format!("<table:table-row>{}</table:table-row>", cells.concat())
+}
+
+/// One tab: a `title, speaker` header, then `rows` (XML).
+fn ods_with_rows(path: &Path, rows: &str) {
+    let header = ods_row(&["title", "speaker"].map(ods_cell));
+    ods_file(path, &[("Talks", format!("{header}{rows}"))]);
+}
+
+/// A LibreOffice workbook: a date cell and two tabs, the second chosen
+/// with --sheet.
+fn ods(path: &Path) {
+    let header = ods_row(&["date", "start", "speaker", "title", "place"].map(ods_cell));
+    let talk = ods_row(&[
+        "<table:table-cell office:value-type=\"date\" office:date-value=\"2025-04-10\"><text:p>10/04/2025</text:p></table:table-cell>".to_string(),
+        "<table:table-cell office:value-type=\"time\" office:time-value=\"PT16H30M00S\"><text:p>16:30</text:p></table:table-cell>".to_string(),
+        ods_cell("Grace Hopper"),
+        ods_cell("The Future of Compilers"),
+        ods_cell("Room 101"),
+    ]);
+    // The empty rows and cells LibreOffice writes after the last used one.
+    let trailing = "<table:table-row table:number-rows-repeated=\"1048574\"><table:table-cell table:number-columns-repeated=\"1024\"/></table:table-row>";
+    ods_file(
+        path,
+        &[("Drafts", ods_row(&[ods_cell("nothing here yet")])), ("Final", format!("{header}{talk}{trailing}"))],
+    );
 }
 
 #[test]
