@@ -25,7 +25,8 @@ fn corpus() -> Vec<PathBuf> {
 }
 
 /// The layouts every talk is made in: each built-in one, and the flyer on
-/// two more papers (a big poster and the US tabloid).
+/// three more papers (a big poster, the US tabloid, and US Letter: shorter
+/// than A4, so the longest talks need its tightest steps).
 const LAYOUTS: &[(&str, &str, Option<&str>)] = &[
     ("flyer", "flyer", None),
     ("card", "card", None),
@@ -36,6 +37,7 @@ const LAYOUTS: &[(&str, &str, Option<&str>)] = &[
     ("cover", "cover", None),
     ("flyer-a1", "flyer", Some("a1")),
     ("flyer-tabloid", "flyer", Some("tabloid")),
+    ("flyer-letter", "flyer", Some("letter")),
 ];
 
 /// Renders `events` with `layout` (on `paper`) into `out`; returns the

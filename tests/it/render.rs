@@ -178,7 +178,7 @@ fn text_that_cannot_fit_is_refused_with_the_words_to_cut() {
     let o = render(&path, dir.path(), &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("`abstract` is too long to fit the poster, even in 8 pt type"), "{err}");
+    assert!(err.contains("`abstract` is too long to fit the poster, even in 7.5 pt type"), "{err}");
     assert!(!dir.path().join("talk.pdf").exists() && !dir.path().join("talk.png").exists());
     // The cut is measured, not estimated: with that many words fewer the
     // poster is made, with one word more it is not.
