@@ -15,6 +15,7 @@ use talkposter::{diag, memory};
 static GLOBAL: memory::CappedAlloc = memory::CappedAlloc;
 
 fn main() -> ExitCode {
+    talkposter::worker::install_panic_hook();
     match commands::run(Cli::parse()) {
         Ok(code) => code,
         Err(failure) => {

@@ -198,17 +198,43 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
         let suffix = templates::suffix(i, template);
         produced.warnings.extend(compiled.warnings);
         produced.read.extend(compiled.read);
-        for &format in &job.formats {
+        // Each format is encoded on a thread of its own, the thumbnail on
+        // this one: a PDF and a PNG of one page take about as long as each
+        // other, and one talk's render then uses both cores.
+        let formats: Vec<Format> = job.formats.iter().copied().filter(|f| f.is_poster()).collect();
+        let encode = |format: Format| {
+            let mut warnings = Vec::new();
             let bytes = match format {
-                Format::Pdf => pdf(doc, job, template, &mut produced.warnings),
                 Format::Png => export::png(doc, ppi(job.ppi, &job.event, template) as f32, Some(&job.alt_text)),
-                Format::Ics | Format::Txt | Format::Md => continue,
+                _ => pdf(doc, job, template, &mut warnings),
             };
+            (bytes, warnings)
+        };
+        let (files, thumbnail) = std::thread::scope(|scope| {
+            let encoders: Vec<_> = formats
+                .iter()
+                .map(|&format| {
+                    let thread = std::thread::Builder::new().stack_size(crate::worker::STACK_SIZE);
+                    thread.spawn_scoped(scope, move || encode(format))
+                })
+                .collect();
+            let thumbnail = job.thumbnail_width.filter(|_| i == 0).map(|width| export::png_of_width(doc, width));
+            let files: Vec<_> = encoders
+                .into_iter()
+                .map(|encoder| match encoder {
+                    // A panic goes on to the worker's handler, as if here.
+                    Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    Err(e) => (Err(Diagnostic::new(format!("cannot start a thread to write the poster: {e}"))), vec![]),
+                })
+                .collect();
+            (files, thumbnail)
+        });
+        for (format, (bytes, warnings)) in formats.into_iter().zip(files) {
+            produced.warnings.extend(warnings);
             produced.files.push((suffix.clone(), format, encoded(bytes)?));
         }
         if i == 0 {
-            produced.thumbnail =
-                job.thumbnail_width.map(|width| encoded(export::png_of_width(doc, width))).transpose()?;
+            produced.thumbnail = thumbnail.map(encoded).transpose()?;
         }
     }
     Ok(produced)

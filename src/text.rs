@@ -64,6 +64,17 @@ pub fn is_traditional(s: &str) -> bool {
     !confidence.is_nan() && confidence < 0.5
 }
 
+/// Builds the two tables `is_traditional` reads (about 10 ms each, once
+/// per process), each on a thread of its own, so that a worker has them
+/// before its first Chinese talk.
+pub fn warm_up() {
+    use zhconv::converters::{ZH_TO_HANS_CONVERTER, ZH_TO_HANT_CONVERTER};
+    let _ =
+        std::thread::Builder::new().name("warm-up".into()).spawn(|| std::sync::LazyLock::force(&ZH_TO_HANT_CONVERTER));
+    let _ =
+        std::thread::Builder::new().name("warm-up".into()).spawn(|| std::sync::LazyLock::force(&ZH_TO_HANS_CONVERTER));
+}
+
 /// The language Typst should set `s` in (its shaping, line breaking,
 /// hyphenation and direction): the language it was declared in, unless it
 /// is mostly in a script of another language (an Arabic name in an English

@@ -60,6 +60,13 @@ pub enum Reply {
 pub enum Isolation {
     /// In worker processes started from this program (the command line).
     Processes { exe: PathBuf },
+    /// One talk's posters (`render`): a job that runs only talkposter's own
+    /// layouts on checked plain text is laid out in this process, on a
+    /// thread of its own under the time limit, with no second process to
+    /// start. A job that runs what the talk brings (Typst markup, a custom
+    /// layout, fonts of `--font-path`), and one whose first attempt here
+    /// panicked, goes to a worker process as with `Processes`.
+    ProcessesWhenNeeded { exe: PathBuf },
     /// In the calling thread: no time limit, and a crash ends the process.
     /// For tests and benchmarks that link the library.
     InProcess,
@@ -112,21 +119,32 @@ pub struct Workers {
     isolation: Isolation,
     font_dirs: Vec<PathBuf>,
     time_limit: Duration,
-    layouter: OnceLock<Layouter>,
+    /// The layouter of jobs run in this process.
+    layouter: Arc<OnceLock<Layouter>>,
     slots: Vec<Mutex<Option<Process>>>,
 }
 
 impl Workers {
     /// Worker processes start at once, so that their start-up (loading the
     /// program, building the engine) overlaps the reading of the talks.
+    /// With `ProcessesWhenNeeded`, it is this process's layouter that gets
+    /// ready (on a thread of its own) while the talk is read, and worker
+    /// processes start only when a job needs one.
     pub fn new(isolation: Isolation, slots: usize, font_dirs: Vec<PathBuf>, time_limit: Duration) -> Self {
         let slots = (0..slots.max(1))
             .map(|_| match &isolation {
                 Isolation::Processes { exe } => Mutex::new(Process::start(exe, &font_dirs).ok()),
-                Isolation::InProcess => Mutex::new(None),
+                Isolation::ProcessesWhenNeeded { .. } | Isolation::InProcess => Mutex::new(None),
             })
             .collect();
-        Workers { isolation, font_dirs, time_limit, layouter: OnceLock::new(), slots }
+        let layouter = Arc::new(OnceLock::new());
+        if matches!(isolation, Isolation::ProcessesWhenNeeded { .. }) {
+            let (layouter, font_dirs) = (layouter.clone(), font_dirs.clone());
+            let _ = std::thread::Builder::new().name("warm-up".into()).spawn(move || {
+                warmed(&layouter, font_dirs);
+            });
+        }
+        Workers { isolation, font_dirs, time_limit, layouter, slots }
     }
 
     pub fn slots(&self) -> usize {
@@ -140,46 +158,87 @@ impl Workers {
                 let layouter = self.layouter.get_or_init(|| Layouter::new(self.font_dirs.clone()));
                 Ok(handle_caught(request, layouter))
             }
-            Isolation::Processes { exe } => {
-                let frame =
-                    postcard::to_stdvec(request).map_err(|e| Lost::Crashed(format!("cannot encode the job: {e}")))?;
-                let mut slot = self.slots[slot % self.slots.len()].lock_anyway();
-                // A worker that died while idle is replaced once.
-                for attempt in 0..2 {
-                    if slot.is_none() {
-                        *slot = Some(Process::start(exe, &self.font_dirs)?);
+            Isolation::ProcessesWhenNeeded { exe } => {
+                if let Some(job) = self.trusted(request) {
+                    match self.run_here(job) {
+                        // Its state after a panic is not to be trusted:
+                        // the job is tried again in a worker of its own.
+                        Ok(Reply::Panicked(_)) => {}
+                        answer => return answer,
                     }
-                    let process = slot.as_mut().expect("started above");
-                    if write_frame(&mut process.stdin, &frame).is_ok() {
-                        break;
-                    }
+                }
+                self.run_in_worker(exe, slot, request)
+            }
+            Isolation::Processes { exe } => self.run_in_worker(exe, slot, request),
+        }
+    }
+
+    /// The poster job of `request` when it runs only talkposter's own code:
+    /// built-in layouts, plain text, the bundled fonts.
+    fn trusted<'a>(&self, request: &'a Request) -> Option<&'a PosterJob> {
+        let Request::Poster(job) = request else { return None };
+        let own = job.templates.iter().all(|t| matches!(t, crate::templates::TemplateRef::BuiltIn(_)));
+        (own && job.event.markup == crate::event::Markup::Plain && self.font_dirs.is_empty()).then_some(&**job)
+    }
+
+    /// Lays `job` out in this process, on a thread with a layout's stack,
+    /// waiting at most the time limit. (A layout past it is left to end
+    /// with the process: `render` stops there.)
+    fn run_here(&self, job: &PosterJob) -> Result<Reply, Lost> {
+        let request = Request::Poster(Box::new(job.clone()));
+        let (layouter, font_dirs) = (self.layouter.clone(), self.font_dirs.clone());
+        let (send, reply) = mpsc::channel();
+        let thread = std::thread::Builder::new().name(LAYOUT_THREAD.into()).stack_size(STACK_SIZE);
+        thread
+            .spawn(move || {
+                let _ = send.send(handle_caught(&request, warmed(&layouter, font_dirs)));
+            })
+            .map_err(|e| Lost::CannotStart(format!("a layout thread: {e}")))?;
+        match reply.recv_timeout(self.time_limit) {
+            Ok(answer) => Ok(answer),
+            Err(RecvTimeoutError::Timeout) => Err(Lost::TimedOut(self.time_limit)),
+            Err(RecvTimeoutError::Disconnected) => Err(Lost::Crashed("the layout thread ended without a reply".into())),
+        }
+    }
+
+    /// Runs `request` in slot `slot`'s worker process.
+    fn run_in_worker(&self, exe: &PathBuf, slot: usize, request: &Request) -> Result<Reply, Lost> {
+        let frame = postcard::to_stdvec(request).map_err(|e| Lost::Crashed(format!("cannot encode the job: {e}")))?;
+        let mut slot = self.slots[slot % self.slots.len()].lock_anyway();
+        // A worker that died while idle is replaced once.
+        for attempt in 0..2 {
+            if slot.is_none() {
+                *slot = Some(Process::start(exe, &self.font_dirs)?);
+            }
+            let process = slot.as_mut().expect("started above");
+            if write_frame(&mut process.stdin, &frame).is_ok() {
+                break;
+            }
+            slot.take().map(Process::end);
+            if attempt == 1 {
+                return Err(Lost::CannotStart("the layout process does not take work".into()));
+            }
+        }
+        let process = slot.as_mut().expect("started above");
+        match process.replies.recv_timeout(self.time_limit) {
+            Ok(Ok(bytes)) => {
+                let reply = postcard::from_bytes::<Reply>(&bytes)
+                    .map_err(|e| Lost::Crashed(format!("an unreadable reply: {e}")))?;
+                if matches!(reply, Reply::Panicked(_)) {
+                    // Its state after a panic is not to be trusted.
                     slot.take().map(Process::end);
-                    if attempt == 1 {
-                        return Err(Lost::CannotStart("the layout process does not take work".into()));
-                    }
                 }
-                let process = slot.as_mut().expect("started above");
-                match process.replies.recv_timeout(self.time_limit) {
-                    Ok(Ok(bytes)) => {
-                        let reply = postcard::from_bytes::<Reply>(&bytes)
-                            .map_err(|e| Lost::Crashed(format!("an unreadable reply: {e}")))?;
-                        if matches!(reply, Reply::Panicked(_)) {
-                            // Its state after a panic is not to be trusted.
-                            slot.take().map(Process::end);
-                        }
-                        Ok(reply)
-                    }
-                    Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => {
-                        let process = slot.take().expect("present");
-                        Err(process.end())
-                    }
-                    Err(RecvTimeoutError::Timeout) => {
-                        let mut process = slot.take().expect("present");
-                        let _ = process.child.kill();
-                        process.end();
-                        Err(Lost::TimedOut(self.time_limit))
-                    }
-                }
+                Ok(reply)
+            }
+            Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => {
+                let process = slot.take().expect("present");
+                Err(process.end())
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                let mut process = slot.take().expect("present");
+                let _ = process.child.kill();
+                process.end();
+                Err(Lost::TimedOut(self.time_limit))
             }
         }
     }
@@ -352,6 +411,47 @@ fn exit_with_parent() {
     }
 }
 
+/// The name of the threads that lay talks out: their panics are reported
+/// with the talk (see `install_panic_hook`).
+const LAYOUT_THREAD: &str = "layout";
+
+/// The layouter of `cell` for one talk laid out in this process, made and
+/// made ready on first use: the engine and the font book, and beside them
+/// what its layout would otherwise stop for (the Chinese tables, the
+/// hashes of the big font files). Worker processes do without the latter:
+/// they serve many talks, and 40 MB of font pages read by each would add
+/// to a batch's memory for nothing when no talk is in Chinese.
+fn warmed(cell: &OnceLock<Layouter>, font_dirs: Vec<PathBuf>) -> &Layouter {
+    cell.get_or_init(|| {
+        let layouter = Layouter::new(font_dirs);
+        crate::text::warm_up();
+        if let Ok(fonts) = layouter.fonts(false) {
+            let _ = std::thread::Builder::new().name("warm-up".into()).spawn(move || fonts.warm_up());
+        }
+        layouter.prepare();
+        layouter
+    })
+}
+
+/// Keeps the message and place of each panic for the talk's report; a
+/// panic outside a layout thread (a bug in talkposter itself) is also
+/// said at once. Either way without the build machine's paths.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info.location().map(|l| format!(" (at {}:{})", source_name(l.file()), l.line())).unwrap_or_default();
+        if std::thread::current().name() != Some(LAYOUT_THREAD) {
+            eprintln!("talkposter stopped on a bug: {what}{at}");
+        }
+        *LAST_PANIC.lock_anyway() = Some(format!("{what}{at}"));
+    }));
+}
+
 /// The message and place of the last panic in a worker, kept by its hook.
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 
@@ -379,24 +479,16 @@ fn source_name(file: &str) -> &str {
 pub fn serve(font_dirs: Vec<PathBuf>) -> ExitCode {
     memory::set_cap(WORKER_MEMORY_BYTES);
     exit_with_parent();
-    std::panic::set_hook(Box::new(|info| {
-        let what = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        let at = info.location().map(|l| format!(" (at {}:{})", source_name(l.file()), l.line())).unwrap_or_default();
-        *LAST_PANIC.lock_anyway() = Some(format!("{what}{at}"));
-    }));
-    let work = std::thread::Builder::new().name("layout".into()).stack_size(STACK_SIZE).spawn(move || {
-        let layouter = Layouter::new(font_dirs);
+    install_panic_hook();
+    let work = std::thread::Builder::new().name(LAYOUT_THREAD.into()).stack_size(STACK_SIZE).spawn(move || {
         // Ready before the first talk arrives: the engine and the font book.
+        let layouter = Layouter::new(font_dirs);
         layouter.prepare();
+        let layouter = &layouter;
         let (mut input, mut output) = (std::io::stdin().lock(), std::io::stdout().lock());
         while let Ok(Some(frame)) = read_frame(&mut input) {
             let reply = match postcard::from_bytes::<Request>(&frame) {
-                Ok(request) => handle_caught(&request, &layouter),
+                Ok(request) => handle_caught(&request, layouter),
                 Err(e) => Reply::Panicked(format!("an unreadable request: {e}")),
             };
             let Ok(bytes) = postcard::to_stdvec(&reply) else { break };
@@ -437,6 +529,57 @@ mod tests {
         assert_eq!(read_frame(&mut input).unwrap(), None);
         let huge = (MAX_FRAME_BYTES + 1).to_le_bytes();
         assert!(read_frame(&mut huge.as_slice()).is_err());
+    }
+
+    /// A job for the seed event: plain text, the built-in flyer.
+    fn seed_job() -> PosterJob {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/events/2024-06-13-yilun-xu.yaml");
+        let talks = crate::series::collect(&[path.into()], &Default::default()).expect("the seed event");
+        let event = talks.into_iter().next().expect("one talk").checked.expect("valid").event;
+        PosterJob {
+            event,
+            assets: Default::default(),
+            templates: vec![crate::templates::TemplateRef::BuiltIn("flyer".into())],
+            formats: vec![pipeline::Format::Pdf],
+            ppi: None,
+            thumbnail_width: None,
+            alt_text: String::new(),
+            pdf: crate::export::PdfStandards::none(),
+        }
+    }
+
+    fn when_needed(font_dirs: Vec<PathBuf>, time_limit: Duration) -> Workers {
+        Workers::new(Isolation::ProcessesWhenNeeded { exe: "/nonexistent/talkposter".into() }, 1, font_dirs, time_limit)
+    }
+
+    #[test]
+    fn only_talkposters_own_code_is_laid_out_in_process() {
+        let workers = when_needed(Vec::new(), Duration::from_secs(60));
+        let request = |job: PosterJob| Request::Poster(Box::new(job));
+        assert!(workers.trusted(&request(seed_job())).is_some(), "plain text, built-in layout");
+        let mut typst = seed_job();
+        typst.event.markup = crate::event::Markup::Typst;
+        assert!(workers.trusted(&request(typst)).is_none(), "Typst markup runs code from the talk");
+        let mut custom = seed_job();
+        custom.templates.push(crate::templates::TemplateRef::File("mine.typ".into()));
+        assert!(workers.trusted(&request(custom)).is_none(), "a custom layout runs code from the talk");
+        let fonts = when_needed(vec!["/some/fonts".into()], Duration::from_secs(60));
+        assert!(fonts.trusted(&request(seed_job())).is_none(), "fonts from --font-path are parsed by Typst");
+    }
+
+    #[test]
+    fn a_trusted_job_is_made_here_without_a_worker_and_within_the_time_limit() {
+        // The worker's program does not exist: a reply can only come from
+        // this process.
+        let workers = when_needed(Vec::new(), Duration::from_secs(120));
+        let request = Request::Poster(Box::new(seed_job()));
+        match workers.run(0, &request) {
+            Ok(Reply::Poster(Ok(produced))) => assert!(produced.files[0].2.starts_with(b"%PDF")),
+            other => panic!("{other:?}"),
+        }
+        // Past the time limit the job is given up, not waited for.
+        let hurried = when_needed(Vec::new(), Duration::ZERO);
+        assert!(matches!(hurried.run(0, &request), Err(Lost::TimedOut(_))));
     }
 
     #[test]

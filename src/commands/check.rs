@@ -83,7 +83,7 @@ fn lay_out(talks: Vec<Talk>, args: &CheckArgs) -> Result<Vec<(String, Vec<Diagno
         font_dirs: args.font_path.clone(),
     };
     let jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let workers = super::posters::start_workers(&args.font_path, talkposter::limits::DEFAULT_TIME_LIMIT, jobs)?;
+    let workers = super::posters::start_workers(&args.font_path, talkposter::limits::DEFAULT_TIME_LIMIT, jobs, false)?;
     let report = batch::run(talks, &options, &workers, &|_| {});
     Ok(report
         .results

@@ -22,7 +22,9 @@ use talkposter::{contact_sheet, incremental, series, templates};
 pub fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
     let options = render_options(&args.output)?;
     stop_cleanly_on_signals(&options.poster.out_dir);
-    let workers = workers(&args.output, 1)?;
+    // One talk: laid out in this process when it runs only talkposter's own
+    // code (see `Isolation::ProcessesWhenNeeded`).
+    let workers = start_workers(&args.output.font_path, Duration::from_secs(args.output.time_limit), 1, true)?;
     let talks = series::collect(std::slice::from_ref(&args.event), &Default::default())?;
     let report = batch::run(talks, &options, &workers, &|_| {});
     for r in report.results {
@@ -109,11 +111,17 @@ fn options(args: &OutputArgs, thumbnail_width: Option<u32>) -> Result<Options, F
 /// Worker processes started from this program, `jobs` at a time. They
 /// start now, so their start-up overlaps the reading of the talks.
 pub(super) fn workers(args: &OutputArgs, jobs: usize) -> Result<Workers, Failure> {
-    start_workers(&args.font_path, Duration::from_secs(args.time_limit), jobs)
+    start_workers(&args.font_path, Duration::from_secs(args.time_limit), jobs, false)
 }
 
-/// Worker processes started from this program.
-pub(super) fn start_workers(font_dirs: &[PathBuf], time_limit: Duration, jobs: usize) -> Result<Workers, Failure> {
+/// Worker processes started from this program (with `when_needed`, only
+/// for jobs that cannot run in this process).
+pub(super) fn start_workers(
+    font_dirs: &[PathBuf],
+    time_limit: Duration,
+    jobs: usize,
+    when_needed: bool,
+) -> Result<Workers, Failure> {
     // The font folders are looked at here, once: a folder too large to
     // search is refused, an unreadable font named, before any worker
     // spends its time on them.
@@ -124,7 +132,8 @@ pub(super) fn start_workers(font_dirs: &[PathBuf], time_limit: Duration, jobs: u
     }
     let exe = std::env::current_exe()
         .map_err(|e| Diagnostic::new(format!("cannot find talkposter's own program to start workers: {e}")))?;
-    Ok(Workers::new(Isolation::Processes { exe }, jobs, font_dirs.to_vec(), time_limit))
+    let isolation = if when_needed { Isolation::ProcessesWhenNeeded { exe } } else { Isolation::Processes { exe } };
+    Ok(Workers::new(isolation, jobs, font_dirs.to_vec(), time_limit))
 }
 
 /// `--template`: the same rule as `template:` in an event, from the current folder.

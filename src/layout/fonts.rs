@@ -196,6 +196,21 @@ impl FontLibrary {
         &self.book
     }
 
+    /// Hashes the files of the faces nearly every poster uses (Noto Sans,
+    /// and the CJK collections: 40 MB, for an organizer's name in Chinese),
+    /// as Typst does when it first meets a font, so that a worker can do it
+    /// before its first talk arrives rather than in that talk's layout.
+    pub fn warm_up(&self) {
+        let mut done = std::collections::HashSet::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            let common =
+                self.book.info(i).is_some_and(|f| f.family == "Noto Sans" || f.family.starts_with("Noto Sans CJK"));
+            if slot.origin == FontOrigin::Bundled && common && done.insert(slot.data.as_ptr()) {
+                typst::utils::hash128(&slot.data);
+            }
+        }
+    }
+
     /// The face at `index` of the book, parsed on first use.
     pub fn font(&self, index: usize) -> Option<Font> {
         let slot = self.slots.get(index)?;
