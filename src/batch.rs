@@ -382,7 +382,8 @@ impl Run<'_> {
 
     /// The talk's posters, laid out by its worker.
     fn layout(&self, slot: usize, talk: &Checked, options: &Options) -> Result<Produced, Failure> {
-        let job = pipeline::prepare(talk, options, &self.assets)?;
+        let mut job = pipeline::prepare(talk, options, &self.assets)?;
+        job.side_by_side = self.workers.slots() == 1;
         let note = pipeline::ppi_note(&job);
         match self.workers.run(slot, &Request::Poster(Box::new(job))) {
             Ok(Reply::Poster(Ok(mut produced))) => {

@@ -89,6 +89,11 @@ pub struct PosterJob {
     /// The PNG's description.
     pub alt_text: String,
     pub pdf: PdfStandards,
+    /// Encode each format on a thread of its own (the thumbnail on the
+    /// layout's): for one talk at a time (`render`, `watch`), where a PDF
+    /// and a PNG of one page, about as long to make as each other, then use
+    /// both cores. A batch keeps every core busy with talks already.
+    pub side_by_side: bool,
 }
 
 /// The encoded posters of one talk, not yet written.
@@ -123,6 +128,7 @@ pub fn prepare(talk: &Checked, options: &Options, cache: &AssetCache) -> Result<
         thumbnail_width: options.thumbnail_width,
         alt_text: alt_text::describe(&facts::in_language(&talk.event, talk.event.language)),
         pdf: options.pdf,
+        side_by_side: false,
     })
 }
 
@@ -198,9 +204,6 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
         let suffix = templates::suffix(i, template);
         produced.warnings.extend(compiled.warnings);
         produced.read.extend(compiled.read);
-        // Each format is encoded on a thread of its own, the thumbnail on
-        // this one: a PDF and a PNG of one page take about as long as each
-        // other, and one talk's render then uses both cores.
         let formats: Vec<Format> = job.formats.iter().copied().filter(|f| f.is_poster()).collect();
         let encode = |format: Format| {
             let mut warnings = Vec::new();
@@ -210,25 +213,32 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
             };
             (bytes, warnings)
         };
-        let (files, thumbnail) = std::thread::scope(|scope| {
-            let encoders: Vec<_> = formats
-                .iter()
-                .map(|&format| {
-                    let thread = std::thread::Builder::new().stack_size(crate::worker::STACK_SIZE);
-                    thread.spawn_scoped(scope, move || encode(format))
-                })
-                .collect();
-            let thumbnail = job.thumbnail_width.filter(|_| i == 0).map(|width| export::png_of_width(doc, width));
-            let files: Vec<_> = encoders
-                .into_iter()
-                .map(|encoder| match encoder {
-                    // A panic goes on to the worker's handler, as if here.
-                    Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                    Err(e) => (Err(Diagnostic::new(format!("cannot start a thread to write the poster: {e}"))), vec![]),
-                })
-                .collect();
-            (files, thumbnail)
-        });
+        let thumbnail = || job.thumbnail_width.filter(|_| i == 0).map(|width| export::png_of_width(doc, width));
+        let (files, thumbnail) = if job.side_by_side {
+            std::thread::scope(|scope| {
+                let encoders: Vec<_> = formats
+                    .iter()
+                    .map(|&format| {
+                        let thread = std::thread::Builder::new().stack_size(crate::worker::STACK_SIZE);
+                        thread.spawn_scoped(scope, move || encode(format))
+                    })
+                    .collect();
+                let thumbnail = thumbnail();
+                let files: Vec<_> = encoders
+                    .into_iter()
+                    .map(|encoder| match encoder {
+                        // A panic goes on to the worker's handler, as if here.
+                        Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                        Err(e) => {
+                            (Err(Diagnostic::new(format!("cannot start a thread to write the poster: {e}"))), vec![])
+                        }
+                    })
+                    .collect();
+                (files, thumbnail)
+            })
+        } else {
+            (formats.iter().map(|&f| encode(f)).collect(), thumbnail())
+        };
         for (format, (bytes, warnings)) in formats.into_iter().zip(files) {
             produced.warnings.extend(warnings);
             produced.files.push((suffix.clone(), format, encoded(bytes)?));

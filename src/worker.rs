@@ -545,6 +545,7 @@ mod tests {
             thumbnail_width: None,
             alt_text: String::new(),
             pdf: crate::export::PdfStandards::none(),
+            side_by_side: true,
         }
     }
 
