@@ -22,7 +22,7 @@ use crate::pipeline::{self, Format, Options, Produced};
 use crate::programme::{self, ProgrammeJob};
 use crate::series::{Checked, Talk};
 use crate::sync::LockAnyway;
-use crate::worker::{self, Reply, Request, Workers};
+use crate::worker::{self, Answerless, Workers};
 
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
@@ -275,12 +275,10 @@ fn make_programme(
         let outputs = manifest.talks.get(programme::NAME).map(|e| e.outputs.as_slice()).unwrap_or_default();
         return (Ok(outputs.iter().map(|o| out_dir.join(o)).collect()), None, alt);
     }
-    let produced = match workers.run(0, &Request::Programme(Box::new(job))) {
-        Ok(Reply::Programme(Ok(p))) => p,
-        Ok(Reply::Programme(Err(errors))) => return (Err(Failure(errors)), None, alt),
-        Ok(Reply::Panicked(what)) => return (Err(bug(&what).into()), None, alt),
-        Ok(_) => return (Err(bug("something else came back for the programme").into()), None, alt),
-        Err(lost) => return (Err(lost.diagnostic().into()), None, alt),
+    let produced = match workers.programme(job) {
+        Ok(Ok(p)) => p,
+        Ok(Err(errors)) => return (Err(Failure(errors)), None, alt),
+        Err(none) => return (Err(none.diagnostic().into()), None, alt),
     };
     let mut written = Vec::new();
     for (name, bytes) in &produced.files {
@@ -385,15 +383,14 @@ impl Run<'_> {
         let mut job = pipeline::prepare(talk, options, &self.assets)?;
         job.side_by_side = self.workers.slots() == 1;
         let note = pipeline::ppi_note(&job);
-        match self.workers.run(slot, &Request::Poster(Box::new(job))) {
-            Ok(Reply::Poster(Ok(mut produced))) => {
+        match self.workers.poster(slot, job) {
+            Ok(Ok(mut produced)) => {
                 produced.warnings.extend(note);
                 Ok(produced)
             }
-            Ok(Reply::Poster(Err(problems))) => Err(Failure(explain(&problems, &talk.event, &talk.origin))),
-            Ok(Reply::Panicked(what)) => Err(bug(&what).into()),
-            Ok(_) => Err(bug("something else came back for a poster").into()),
-            Err(lost) => Err(costly_field(lost.diagnostic(), &talk.event, &talk.origin).into()),
+            Ok(Err(problems)) => Err(Failure(explain(&problems, &talk.event, &talk.origin))),
+            Err(Answerless::Lost(lost)) => Err(costly_field(lost.diagnostic(), &talk.event, &talk.origin).into()),
+            Err(bug) => Err(bug.diagnostic().into()),
         }
     }
 }
@@ -499,13 +496,7 @@ fn contact_sheet_file(
         })
         .collect();
     let job = SheetJob { cards, out_dir: out_dir.to_path_buf(), alt: alt.to_string() };
-    let png = match workers.run(0, &Request::Sheet(job)) {
-        Ok(Reply::Sheet(Ok(png))) => png,
-        Ok(Reply::Sheet(Err(errors))) => return Err(Failure(errors)),
-        Ok(Reply::Panicked(what)) => return Err(bug(&what).into()),
-        Ok(_) => return Err(bug("something else came back for the contact sheet").into()),
-        Err(lost) => return Err(lost.diagnostic().into()),
-    };
+    let png = workers.sheet(job).map_err(|none| none.diagnostic())?.map_err(Failure)?;
     std::fs::create_dir_all(out_dir).map_err(|e| {
         Diagnostic::new(format!("cannot create `{}`: {}", out_dir.display(), crate::files::io_reason(&e)))
     })?;
@@ -514,19 +505,9 @@ fn contact_sheet_file(
     Ok(path)
 }
 
-fn bug(what: &str) -> Diagnostic {
-    Diagnostic::new(format!("talkposter failed unexpectedly on this talk: {what}"))
-        .help("this is a bug in talkposter: please report it with this talk's file. The other talks were rendered")
-}
-
 /// Runs `f`, turning a panic into an error that says what happened.
 fn caught<T>(f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
-        let what = (payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        bug(&what)
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| worker::bug(&worker::said(&*payload)))
 }
 
 #[cfg(test)]

@@ -113,6 +113,37 @@ impl Lost {
     }
 }
 
+/// Why a job has no answer.
+#[derive(Debug)]
+pub enum Answerless {
+    /// Its worker was lost (see `Lost`).
+    Lost(Lost),
+    /// It hit a bug: what the panic said, or what came back instead.
+    Bug(String),
+}
+
+impl Answerless {
+    fn unexpected(reply: Reply, wanted: &str) -> Self {
+        match reply {
+            Reply::Panicked(what) => Answerless::Bug(what),
+            _ => Answerless::Bug(format!("something else came back for {wanted}")),
+        }
+    }
+
+    pub fn diagnostic(&self) -> Diagnostic {
+        match self {
+            Answerless::Lost(lost) => lost.diagnostic(),
+            Answerless::Bug(what) => bug(what),
+        }
+    }
+}
+
+impl From<Lost> for Answerless {
+    fn from(lost: Lost) -> Self {
+        Answerless::Lost(lost)
+    }
+}
+
 /// A pool of workers, one per slot; each slot is used by one thread at a
 /// time. Processes start on first use and are replaced when lost.
 pub struct Workers {
@@ -170,6 +201,31 @@ impl Workers {
                 self.run_in_worker(exe, slot, request)
             }
             Isolation::Processes { exe } => self.run_in_worker(exe, slot, request),
+        }
+    }
+
+    /// Lays out one talk's posters: what the layout made or found wrong,
+    /// or (the error) why there is no answer: a bug, or a lost worker.
+    pub fn poster(&self, slot: usize, job: PosterJob) -> Result<Result<Produced, Vec<Problem>>, Answerless> {
+        match self.run(slot, &Request::Poster(Box::new(job)))? {
+            Reply::Poster(answer) => Ok(answer),
+            other => Err(Answerless::unexpected(other, "a poster")),
+        }
+    }
+
+    /// The contact sheet's PNG, or what is wrong with it.
+    pub fn sheet(&self, job: SheetJob) -> Result<Result<ByteBuf, Vec<Diagnostic>>, Answerless> {
+        match self.run(0, &Request::Sheet(job))? {
+            Reply::Sheet(answer) => Ok(answer),
+            other => Err(Answerless::unexpected(other, "the contact sheet")),
+        }
+    }
+
+    /// The programme's files, or what is wrong with it.
+    pub fn programme(&self, job: ProgrammeJob) -> Result<Result<Programme, Vec<Diagnostic>>, Answerless> {
+        match self.run(0, &Request::Programme(Box::new(job)))? {
+            Reply::Programme(answer) => Ok(answer),
+            other => Err(Answerless::unexpected(other, "the programme")),
         }
     }
 
@@ -375,14 +431,21 @@ fn read_frame(input: &mut impl Read) -> std::io::Result<Option<Vec<u8>>> {
 
 /// Does one job, a panic turned into a reply.
 fn handle_caught(request: &Request, layouter: &Layouter) -> Reply {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(request, layouter))).unwrap_or_else(|payload| {
-        let said = LAST_PANIC.lock_anyway().take();
-        let what = said
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        Reply::Panicked(what)
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(request, layouter)))
+        .unwrap_or_else(|payload| Reply::Panicked(LAST_PANIC.lock_anyway().take().unwrap_or_else(|| said(&*payload))))
+}
+
+/// What a panic said (its message, when it is text).
+pub fn said(payload: &(dyn std::any::Any + Send)) -> String {
+    (payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
+/// A panic (`what`, with its place) as the talk's error.
+pub fn bug(what: &str) -> Diagnostic {
+    Diagnostic::new(format!("talkposter failed unexpectedly on this talk: {what}"))
+        .help("this is a bug in talkposter: please report it with this talk's file. The other talks were rendered")
 }
 
 fn handle(request: &Request, layouter: &Layouter) -> Reply {
@@ -438,12 +501,7 @@ fn warmed(cell: &OnceLock<Layouter>, font_dirs: Vec<PathBuf>) -> &Layouter {
 /// said at once. Either way without the build machine's paths.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let what = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+        let what = said(info.payload());
         let at = info.location().map(|l| format!(" (at {}:{})", source_name(l.file()), l.line())).unwrap_or_default();
         if std::thread::current().name() != Some(LAYOUT_THREAD) {
             eprintln!("talkposter stopped on a bug: {what}{at}");
