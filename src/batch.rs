@@ -42,6 +42,33 @@ pub struct BatchOptions {
     pub font_dirs: Vec<PathBuf>,
 }
 
+impl BatchOptions {
+    /// Each talk's own posters and nothing about a series, without a
+    /// manifest: `render`, `watch` and `check`.
+    pub fn each_talk(poster: Options, font_dirs: Vec<PathBuf>) -> Self {
+        BatchOptions {
+            poster,
+            manifest: false,
+            skip_current: false,
+            series_outputs: false,
+            programme_template: TemplateRef::BuiltIn(crate::templates::PROGRAMME.into()),
+            font_dirs,
+        }
+    }
+
+    /// A series (`batch`): the manifest kept, talks up to date skipped
+    /// unless `force`, and the series' own files made.
+    pub fn series(poster: Options, font_dirs: Vec<PathBuf>, force: bool, programme_template: TemplateRef) -> Self {
+        BatchOptions {
+            manifest: true,
+            skip_current: !force,
+            series_outputs: true,
+            programme_template,
+            ..BatchOptions::each_talk(poster, font_dirs)
+        }
+    }
+}
+
 #[derive(Debug)]
 pub enum Outcome {
     /// The files written, and Typst's warnings about the layout.

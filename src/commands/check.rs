@@ -9,10 +9,8 @@ use crate::cli::CheckArgs;
 use talkposter::assets;
 use talkposter::batch::{self, BatchOptions, Outcome};
 use talkposter::diag::{self, Diagnostic, Failure};
-use talkposter::event::TemplateRef;
 use talkposter::pipeline::{Format, Options};
 use talkposter::series::{self, Talk};
-use talkposter::templates;
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let talks = series::collect(&args.paths, &args.sheets.sources())?;
@@ -63,25 +61,19 @@ fn lay_out(talks: Vec<Talk>, args: &CheckArgs) -> Result<Vec<(String, Vec<Diagno
     let scratch = tempfile::tempdir().map_err(|e| Diagnostic::new(format!("cannot make a scratch folder: {e}")))?;
     let templates =
         args.template.iter().map(|t| super::posters::template_arg(t, "--template")).collect::<Result<_, _>>()?;
-    let options = BatchOptions {
-        poster: Options {
-            out_dir: scratch.path().to_path_buf(),
-            formats: vec![Format::Pdf],
-            ppi: None,
-            paper: None,
-            bleed_mm: 0.0,
-            crop_marks: false,
-            templates,
-            thumbnail_width: None,
-            announcer: std::sync::Arc::new(talkposter::outputs::announcement::Announcer::new(&[])?),
-            pdf: talkposter::export::PdfStandards::default(),
-        },
-        manifest: false,
-        skip_current: false,
-        series_outputs: false,
-        programme_template: TemplateRef::BuiltIn(templates::PROGRAMME.into()),
-        font_dirs: args.font_path.clone(),
+    let poster = Options {
+        out_dir: scratch.path().to_path_buf(),
+        formats: vec![Format::Pdf],
+        ppi: None,
+        paper: None,
+        bleed_mm: 0.0,
+        crop_marks: false,
+        templates,
+        thumbnail_width: None,
+        announcer: std::sync::Arc::new(talkposter::outputs::announcement::Announcer::new(&[])?),
+        pdf: talkposter::export::PdfStandards::default(),
     };
+    let options = BatchOptions::each_talk(poster, args.font_path.clone());
     let jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
     let workers = super::posters::start_workers(&args.font_path, talkposter::limits::DEFAULT_TIME_LIMIT, jobs, false)?;
     let report = batch::run(talks, &options, &workers, &|_| {});

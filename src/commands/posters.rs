@@ -52,29 +52,17 @@ fn stop_cleanly_on_signals(out_dir: &Path) {
 
 /// What `render` (and `watch`) make of one talk: its posters, nothing about a series.
 pub(super) fn render_options(output: &OutputArgs) -> Result<BatchOptions, Failure> {
-    Ok(BatchOptions {
-        poster: options(output, None)?,
-        manifest: false,
-        skip_current: false,
-        series_outputs: false,
-        programme_template: TemplateRef::BuiltIn(templates::PROGRAMME.into()),
-        font_dirs: output.font_path.clone(),
-    })
+    Ok(BatchOptions::each_talk(options(output, None)?, output.font_path.clone()))
 }
 
 /// `batch PATH…`: every talk, in parallel, with a summary at the end.
 pub fn batch(args: BatchArgs) -> Result<ExitCode, Failure> {
-    let options = BatchOptions {
-        poster: options(&args.output, Some(contact_sheet::THUMB_WIDTH))?,
-        manifest: true,
-        skip_current: !args.force,
-        series_outputs: true,
-        programme_template: match &args.programme_template {
-            Some(path) => template_arg(&path.to_string_lossy(), "--programme-template")?,
-            None => TemplateRef::BuiltIn(templates::PROGRAMME.into()),
-        },
-        font_dirs: args.output.font_path.clone(),
+    let programme_template = match &args.programme_template {
+        Some(path) => template_arg(&path.to_string_lossy(), "--programme-template")?,
+        None => TemplateRef::BuiltIn(templates::PROGRAMME.into()),
     };
+    let poster = options(&args.output, Some(contact_sheet::THUMB_WIDTH))?;
+    let options = BatchOptions::series(poster, args.output.font_path.clone(), args.force, programme_template);
     let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), |j| j as usize);
     let workers = workers(&args.output, jobs)?;
     // Its own files and thumbnails stay inside the output folder.
