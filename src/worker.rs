@@ -31,7 +31,7 @@ use crate::programme::{self, Programme, ProgrammeJob};
 use crate::sync::LockAnyway;
 
 /// Typst recurses deeply: a layout needs more than a default thread's stack
-/// (../shared/typst-facts.md §1).
+/// (2 MB; Typst's own CLI also lays out on a larger one).
 pub const STACK_SIZE: usize = 32 << 20;
 
 /// A reply larger than this is not one (a PNG of A4 at 1200 ppi is ~100 MB).

@@ -1,6 +1,6 @@
 //! Checks on the laid-out poster before anything is written. Typst does not
 //! report an overflowing fixed-height box or a character no font has
-//! (../shared/typst-facts.md §2, §4), so we look for both ourselves.
+//! (read in Typst 0.15's sources), so we look for both ourselves.
 
 use serde::{Deserialize, Serialize};
 use typst::foundations::{Label, Selector, Value};

@@ -61,7 +61,8 @@ fn minimal_event_is_accepted_with_unquoted_time() {
 
 #[test]
 fn contract_example_is_accepted() {
-    // The example of ../shared/event-format.md, photo line aside (no file here).
+    // The example of the original input format (the first event-format.md),
+    // photo line aside (no file here).
     let yaml = r#"
 title: On Physics-Inspired Generative Models
 speaker:
