@@ -22,6 +22,7 @@ use crate::assets::Assets;
 use crate::diag::Diagnostic;
 use crate::event::{Event, Markup, TemplateRef, Text, text_fields};
 use crate::suggest::nearest_families;
+use crate::sync::LockAnyway;
 use crate::templates;
 use crate::text::{paragraphs, word_count};
 pub use check::Problem;
@@ -81,11 +82,11 @@ impl Layouter {
     /// only when a brand font is found nowhere else.
     fn engine(&self, root: Option<&Path>, system: bool) -> Result<Arc<Engine>, Diagnostic> {
         let key = (root.map(Path::to_path_buf), system);
-        if let Some(e) = self.engines.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        if let Some(e) = self.engines.lock_anyway().get(&key) {
             return Ok(e.clone());
         }
         let engine = Arc::new(Engine::new(self.fonts(system)?, root)?);
-        let mut engines = self.engines.lock().unwrap_or_else(|p| p.into_inner());
+        let mut engines = self.engines.lock_anyway();
         Ok(engines.entry(key).or_insert(engine).clone())
     }
 
