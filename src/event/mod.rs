@@ -1,5 +1,5 @@
-//! Reading an event file: read and parse once (with positions), then
-//! validate into a typed model.
+//! Reading an event file: read once, parse (the values, and where each key
+//! stands: see `source`), then validate into a typed model.
 
 pub mod format;
 pub mod model;

@@ -1,7 +1,16 @@
 //! From a file on disk to a YAML value with the positions of its keys: read
-//! (ordinary files only, within a size limit; UTF-8 or UTF-16), then parse
-//! once, refusing a file whose aliases would expand past a limit before any
-//! of it is expanded.
+//! (ordinary files only, within a size limit; UTF-8 or UTF-16), then parse,
+//! refusing a file whose aliases would expand past a limit before any of it
+//! is expanded.
+//!
+//! The text is parsed twice: serde_yaml gives the values (what every
+//! validation and every default merge works on) but no positions, so
+//! yaml-rust2 gives where each key stands (`positions.rs`). One parser for
+//! both would mean rebuilding serde_yaml's values (scalar types, tags, merge
+//! keys, aliases) from yaml-rust2's events, and any difference between the
+//! two would change what a file means; the second pass over a file of at
+//! most 1 MB is linear and bounded like the first (depth is checked before
+//! either runs).
 
 use std::cell::Cell;
 use std::fmt;
