@@ -14,13 +14,13 @@ use talkposter::pipeline::Format;
     about = "Turn a YAML description of an academic talk into a print-ready poster (PDF) and images (PNG).",
     after_help = "Examples:\n  talkposter new talk.yaml              write a starter event to fill in\n  talkposter watch talk.yaml            render it again at every save\n  talkposter render events/2024-06-13-yilun-xu.yaml -o out\n  talkposter batch events/cfcs-2024 -o out/cfcs-2024"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Write a starter event to fill in (every key, the optional ones explained), or with --series a series folder.
     New(NewArgs),
     /// Check event and series files without rendering: every problem of every file, at once.
@@ -49,7 +49,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     /// The event file to write (never overwritten); default talk.yaml.
     #[arg(value_name = "FILE", conflicts_with_all = ["series", "sheet"])]
     pub file: Option<PathBuf>,
@@ -65,7 +65,7 @@ pub struct NewArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// The file to import: .xlsx, .ods, .csv, .tsv, .ics, or an Indico export's .json.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
@@ -79,7 +79,7 @@ pub struct ImportArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Event files, series files, schedule sheets, or folders of them.
     #[arg(value_name = "FILE|DIR", required = true)]
     pub paths: Vec<PathBuf>,
@@ -101,7 +101,7 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct WatchArgs {
+pub(crate) struct WatchArgs {
     /// The event file.
     #[arg(value_name = "EVENT.yaml")]
     pub event: PathBuf,
@@ -116,7 +116,7 @@ pub struct WatchArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SchemaKind {
+pub(crate) enum SchemaKind {
     /// A talk's file.
     Event,
     /// A series.yaml.
@@ -124,34 +124,34 @@ pub enum SchemaKind {
 }
 
 #[derive(Debug, Args)]
-pub struct SchemaArgs {
+pub(crate) struct SchemaArgs {
     /// Which file's schema.
     #[arg(value_enum, default_value = "event")]
     pub kind: SchemaKind,
 }
 
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
-pub struct FontsArgs {
+pub(crate) struct FontsArgs {
     /// Extra folder of fonts (.ttf, .otf, .ttc), as for `render`; repeatable.
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_path: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
-pub struct WorkerArgs {
+pub(crate) struct WorkerArgs {
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_path: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
-pub struct RenderArgs {
+pub(crate) struct RenderArgs {
     /// The event file (YAML; see the README for its keys).
     #[arg(value_name = "EVENT.yaml")]
     pub event: PathBuf,
@@ -161,7 +161,7 @@ pub struct RenderArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct BatchArgs {
+pub(crate) struct BatchArgs {
     /// Folders of talk files (with an optional series.yaml), series files,
     /// talk files, or schedule sheets (.xlsx, .ods, .csv, .tsv: one talk per row).
     #[arg(value_name = "PATH", required = true)]
@@ -188,7 +188,7 @@ pub struct BatchArgs {
 
 /// How schedule sheets are read, for `batch` and `check`.
 #[derive(Debug, Args, Default)]
-pub struct SheetArgs {
+pub(crate) struct SheetArgs {
     /// The tab of a workbook to read (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
@@ -200,14 +200,14 @@ pub struct SheetArgs {
 }
 
 impl SheetArgs {
-    pub fn sources(&self) -> talkposter::series::Sources {
+    pub(crate) fn sources(&self) -> talkposter::series::Sources {
         talkposter::series::Sources { sheet: self.sheet.clone(), series: self.series.clone() }
     }
 }
 
 /// Options shared by `render` and `batch`.
 #[derive(Debug, Args)]
-pub struct OutputArgs {
+pub(crate) struct OutputArgs {
     /// Folder to write the posters into; created when missing.
     #[arg(short = 'o', long = "output", value_name = "DIR", default_value = "out")]
     pub output: PathBuf,
@@ -301,7 +301,7 @@ impl From<FormatArg> for Format {
 
 /// The standards `--pdf-standard` asks for: UA-1 unless `none`, and with
 /// an archival PDF/A when named.
-pub fn pdf_standards(args: &[PdfStandardArg]) -> PdfStandards {
+pub(crate) fn pdf_standards(args: &[PdfStandardArg]) -> PdfStandards {
     use PdfStandardArg as A;
     if args.contains(&A::None) {
         return PdfStandards::none();
@@ -318,7 +318,7 @@ pub fn pdf_standards(args: &[PdfStandardArg]) -> PdfStandards {
 
 /// A standard a poster's PDF conforms to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum PdfStandardArg {
+pub(crate) enum PdfStandardArg {
     /// PDF/UA-1: accessible (tagged, alternative texts, language, title).
     #[value(name = "ua-1")]
     Ua1,

@@ -8,6 +8,8 @@
 // Errors carry a source snippet and help; they are rare and returned once per
 // talk, so their size does not matter.
 #![allow(clippy::result_large_err)]
+// `pub` only for what the binary, the tests and the examples use.
+#![warn(unreachable_pub)]
 
 pub mod assets;
 pub mod batch;

@@ -1,6 +1,9 @@
 //! Thin entry point: parse arguments, run the command, map errors to exit
 //! codes (0 done, 1 input or render error, 2 bad usage from clap).
 
+// Nothing here is a library: what the commands share is `pub(crate)`.
+#![warn(unreachable_pub)]
+
 use std::process::ExitCode;
 
 use clap::Parser;

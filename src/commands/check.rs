@@ -12,7 +12,7 @@ use talkposter::diag::{self, Diagnostic, Failure};
 use talkposter::pipeline::{Format, Options};
 use talkposter::series::{self, Talk};
 
-pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
+pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let talks = series::collect(&args.paths, &args.sheets.sources())?;
     let total = talks.len();
     let mut problems: Vec<(String, Vec<Diagnostic>)> = Vec::new();

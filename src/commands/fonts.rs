@@ -7,7 +7,7 @@ use crate::cli::FontsArgs;
 use talkposter::diag::Failure;
 use talkposter::layout::Layouter;
 
-pub fn list(args: FontsArgs) -> Result<ExitCode, Failure> {
+pub(super) fn list(args: FontsArgs) -> Result<ExitCode, Failure> {
     let library = Layouter::new(args.font_path).fonts(true)?;
     for (family, origin) in library.families() {
         println!("{family:<40} {}", origin.describe());

@@ -12,7 +12,7 @@ use talkposter::diag::{Diagnostic, Failure};
 use talkposter::event::format;
 
 /// `talkposter schema [event|series]`
-pub fn schema(args: SchemaArgs) -> Result<ExitCode, Failure> {
+pub(super) fn schema(args: SchemaArgs) -> Result<ExitCode, Failure> {
     let text = match args.kind {
         SchemaKind::Event => format::event_schema(),
         SchemaKind::Series => format::series_schema(),
@@ -22,7 +22,7 @@ pub fn schema(args: SchemaArgs) -> Result<ExitCode, Failure> {
 }
 
 /// `talkposter completions SHELL`
-pub fn completions(args: CompletionsArgs) -> Result<ExitCode, Failure> {
+pub(super) fn completions(args: CompletionsArgs) -> Result<ExitCode, Failure> {
     clap_complete::generate(args.shell, &mut public_command(), "talkposter", &mut std::io::stdout());
     Ok(ExitCode::SUCCESS)
 }
@@ -42,7 +42,7 @@ fn public_command() -> clap::Command {
 }
 
 /// `talkposter man`
-pub fn man() -> Result<ExitCode, Failure> {
+pub(super) fn man() -> Result<ExitCode, Failure> {
     let mut page = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut page)

@@ -32,7 +32,7 @@ struct Ready {
     value: Value,
 }
 
-pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
+pub(super) fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
     let file = &args.file;
     let (ready, failed) = if sheet::is_schedule(file) {
         from_sheet(file, &args.sheets.sources())?

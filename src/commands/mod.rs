@@ -17,7 +17,7 @@ use talkposter::diag::Failure;
 use talkposter::worker;
 
 /// Runs the command; an error is everything that stopped it, to be printed.
-pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::New(args) => new::run(args),
         Command::Check(args) => check::run(args),

@@ -20,7 +20,7 @@ const TALK: &str = include_str!("../../templates/new/talk.yaml");
 const SERIES: &str = include_str!("../../templates/new/series.yaml");
 const SERIES_TALK: &str = include_str!("../../templates/new/series-talk.yaml");
 
-pub fn run(args: NewArgs) -> Result<ExitCode, Failure> {
+pub(super) fn run(args: NewArgs) -> Result<ExitCode, Failure> {
     // A date two weeks ahead: a real one, so the starter passes `check`.
     let date = jiff::Zoned::now().date().checked_add(14.days()).map_err(|e| Diagnostic::new(e.to_string()))?;
     if let Some(path) = args.sheet {

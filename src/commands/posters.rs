@@ -19,7 +19,7 @@ use talkposter::worker::{Isolation, Workers};
 use talkposter::{contact_sheet, incremental, series, templates};
 
 /// `render FILE`: a batch of one, always rendered, printing the paths written.
-pub fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
+pub(super) fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
     let options = render_options(&args.output)?;
     stop_cleanly_on_signals(&options.poster.out_dir);
     // One talk: laid out in this process when it runs only talkposter's own
@@ -56,7 +56,7 @@ pub(super) fn render_options(output: &OutputArgs) -> Result<BatchOptions, Failur
 }
 
 /// `batch PATH…`: every talk, in parallel, with a summary at the end.
-pub fn batch(args: BatchArgs) -> Result<ExitCode, Failure> {
+pub(super) fn batch(args: BatchArgs) -> Result<ExitCode, Failure> {
     let programme_template = match &args.programme_template {
         Some(path) => template_arg(&path.to_string_lossy(), "--programme-template")?,
         None => TemplateRef::BuiltIn(templates::PROGRAMME.into()),

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use talkposter::diag::Failure;
 use talkposter::templates::LAYOUTS;
 
-pub fn list() -> Result<ExitCode, Failure> {
+pub(super) fn list() -> Result<ExitCode, Failure> {
     for layout in LAYOUTS {
         println!("{:<8} {}", layout.name, layout.about);
     }

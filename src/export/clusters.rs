@@ -18,7 +18,7 @@ use typst::text::TextItem;
 use typst_layout::PagedDocument;
 
 /// The document with split clusters joined (see the module's header).
-pub fn rejoined(doc: &PagedDocument) -> PagedDocument {
+pub(super) fn rejoined(doc: &PagedDocument) -> PagedDocument {
     let pages: EcoVec<typst_layout::Page> = doc
         .pages()
         .iter()

@@ -8,7 +8,7 @@ use serde_yaml::Value;
 
 use super::{AFFILIATION_LABELS, Found, HOST_LABELS, SPEAKER_LABELS, SPEAKER_TO_NAME, labelled, map, text};
 
-pub fn talks(source: &str) -> Result<Vec<Found>, String> {
+pub(super) fn talks(source: &str) -> Result<Vec<Found>, String> {
     let calendar: Calendar =
         source.parse().map_err(|e: String| format!("not a calendar file that can be read: {}", first_line(&e)))?;
     let default_zone = calendar.get_timezone().and_then(zone_name);

@@ -64,7 +64,7 @@ impl Person {
     }
 }
 
-pub fn talks(source: &str) -> Result<Vec<Found>, String> {
+pub(super) fn talks(source: &str) -> Result<Vec<Found>, String> {
     let export: Export = serde_json::from_str(source).map_err(|e| {
         format!(
             "not an Indico export that can be read ({e}); save the page /export/event/ID.json or /export/categ/ID.json"

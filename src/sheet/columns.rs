@@ -12,7 +12,7 @@ use crate::suggest::nearest;
 
 /// What a column fills.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(super) enum Target {
     /// `# notes`: kept out of the poster.
     Ignored,
     /// An event key (`title`, `time.date`, `speaker.bio`, or `when`: a
@@ -30,7 +30,7 @@ pub enum Target {
 
 /// One header cell, understood.
 #[derive(Debug, Clone)]
-pub struct Column {
+pub(super) struct Column {
     pub index: u32,
     pub header: String,
     pub target: Target,
@@ -38,7 +38,7 @@ pub struct Column {
 
 /// Why a header is not understood: the message and a suggestion.
 #[derive(Debug)]
-pub struct Unknown {
+pub(super) struct Unknown {
     pub message: String,
     pub help: String,
 }
@@ -246,7 +246,7 @@ const LANGUAGE_WORDS: &[(&str, &str)] = &[
 ];
 
 /// Reads one header cell (`index` is its column, 0-based).
-pub fn column(index: u32, header: &str) -> Result<Column, Unknown> {
+pub(super) fn column(index: u32, header: &str) -> Result<Column, Unknown> {
     let target = target(header)?;
     Ok(Column { index, header: header.trim().to_string(), target })
 }
@@ -403,7 +403,7 @@ fn numbered_from_one(header: &str) -> Unknown {
 
 /// How sure a row is to be the header: the number of its cells that name
 /// a key. Rows above the header (a sheet's own title) score 0 or 1.
-pub fn keys_named(cells: &[String]) -> usize {
+pub(super) fn keys_named(cells: &[String]) -> usize {
     cells.iter().filter(|c| matches!(target(c), Ok(Target::Key { .. }))).count()
 }
 

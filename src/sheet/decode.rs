@@ -10,7 +10,7 @@ use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 use crate::diag::Diagnostic;
 
 /// The text, and the legacy encoding it was read in (`None` for Unicode).
-pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), Diagnostic> {
+pub(super) fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), Diagnostic> {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         return strict(encoding, &bytes[bom..]).map(|t| (t, None));
     }

@@ -16,7 +16,7 @@ use crate::limits::{MAX_SHEET_COLUMNS, MAX_SHEET_FILE_BYTES, MAX_SHEET_ROWS, MAX
 
 /// One cell's value, as the sheet stores it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(super) enum Cell {
     Empty,
     Text(String),
     Number(f64),
@@ -31,7 +31,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
             Cell::Text(t) => t.trim().is_empty(),
@@ -40,7 +40,7 @@ impl Cell {
     }
 
     /// The cell as its text, for messages and for keys that take text.
-    pub fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
             Cell::Text(t) | Cell::Iso(t) | Cell::Error(t) => t.clone(),
@@ -51,14 +51,14 @@ impl Cell {
 }
 
 /// `3` rather than `3.0`, as a sheet shows a whole number.
-pub fn number_text(n: f64) -> String {
+pub(super) fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() }
 }
 
 /// The cells of one sheet: `rows[i][j]` is the cell at row `i + 1`,
 /// column `j` (0-based, A), as the spreadsheet program numbers them.
 #[derive(Debug, Default)]
-pub struct Table {
+pub(super) struct Table {
     /// The tab's name, for a workbook.
     pub sheet: Option<String>,
     pub rows: Vec<Vec<Cell>>,
@@ -120,7 +120,7 @@ impl Kind {
 }
 
 /// Reads the chosen tab (`sheet`), or the first, of a sheet file.
-pub fn read(path: &Path, kind: Kind, sheet: Option<&str>) -> Result<Table, Failure> {
+pub(super) fn read(path: &Path, kind: Kind, sheet: Option<&str>) -> Result<Table, Failure> {
     match kind {
         Kind::Csv | Kind::Tsv => {
             if let Some(name) = sheet {

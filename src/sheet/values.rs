@@ -11,7 +11,7 @@ use super::table::{Cell, number_text};
 
 /// A date, a start and an end, as far as a cell gives them.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct When {
+pub(super) struct When {
     pub date: Option<String>,
     pub start: Option<String>,
     pub end: Option<String>,
@@ -20,13 +20,13 @@ pub struct When {
 /// A date written `13/06/2024` where either order reads: which is meant
 /// must be said.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Ambiguous;
+pub(super) struct Ambiguous;
 
 /// The last serial number Excel shows as a date (9999-12-31).
 const LAST_SERIAL: f64 = 2_958_465.0;
 
 /// A date cell's text: `2024-06-13`, or what was written.
-pub fn date(cell: &Cell, day_first: Option<bool>) -> Result<String, Ambiguous> {
+pub(super) fn date(cell: &Cell, day_first: Option<bool>) -> Result<String, Ambiguous> {
     match cell {
         Cell::Serial(n) | Cell::Number(n) if (1.0..=LAST_SERIAL).contains(n) => Ok(serial_date(*n)),
         Cell::Iso(s) => Ok(s.get(..10).filter(|d| d.as_bytes().get(4) == Some(&b'-')).unwrap_or(s).to_string()),
@@ -39,7 +39,7 @@ pub fn date(cell: &Cell, day_first: Option<bool>) -> Result<String, Ambiguous> {
 
 /// A time cell's text: `16:00`, or what was written (`4pm` is the event's
 /// to read).
-pub fn time(cell: &Cell) -> String {
+pub(super) fn time(cell: &Cell) -> String {
     match cell {
         Cell::Serial(n) | Cell::Number(n) if (0.0..1.0).contains(n) => serial_time(*n),
         Cell::Serial(n) if n.fract() != 0.0 => serial_time(*n),
@@ -51,7 +51,7 @@ pub fn time(cell: &Cell) -> String {
 
 /// A cell holding any of a date, a start and an end: `2024-06-13 16:00`,
 /// `16:00–17:30`, `2024年6月13日（周四）14:00-15:30`, a date-time cell.
-pub fn when(cell: &Cell, day_first: Option<bool>) -> Result<When, Ambiguous> {
+pub(super) fn when(cell: &Cell, day_first: Option<bool>) -> Result<When, Ambiguous> {
     match cell {
         Cell::Serial(n) | Cell::Number(n) if (0.0..=LAST_SERIAL).contains(n) => {
             let date = (*n >= 1.0).then(|| serial_date(*n));
@@ -105,7 +105,7 @@ fn without_seconds(t: &str) -> String {
 
 /// Whether a date written with slashes shows its order: `25/06/2024` is
 /// day first, `06/25/2024` month first, `06/07/2024` neither.
-pub fn order_shown(text: &str) -> Option<bool> {
+pub(super) fn order_shown(text: &str) -> Option<bool> {
     let parts = numbers(text.trim())?;
     if parts[0] > 31 {
         return None; // year first

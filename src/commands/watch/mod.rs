@@ -37,7 +37,7 @@ const SETTLE: Duration = Duration::from_millis(50);
 /// renamed into place) only this short pause gathers what belongs with it.
 const SETTLE_AFTER_SAVE: Duration = Duration::from_millis(5);
 
-pub fn run(args: WatchArgs) -> Result<ExitCode, Failure> {
+pub(super) fn run(args: WatchArgs) -> Result<ExitCode, Failure> {
     // Something to watch at all: a file (or a link to one) that can be read.
     if !args.event.exists() && !args.event.is_symlink() {
         let message = format!("{}: no such event file", args.event.display());

@@ -28,7 +28,7 @@ struct Stamp {
 /// Each file of a folder (not of its subfolders), by name.
 type Snapshot = HashMap<OsString, Stamp>;
 
-pub struct Poller {
+pub(super) struct Poller {
     folders: Arc<Mutex<BTreeMap<PathBuf, Snapshot>>>,
     stop: Arc<AtomicBool>,
 }
