@@ -65,8 +65,8 @@ pub fn is_traditional(s: &str) -> bool {
 }
 
 /// Builds the two tables `is_traditional` reads (about 10 ms each, once
-/// per process), each on a thread of its own, so that a worker has them
-/// before its first Chinese talk.
+/// per process), each on a thread of its own, so that a one-talk render
+/// has them by the time its layout needs them.
 pub fn warm_up() {
     use zhconv::converters::{ZH_TO_HANS_CONVERTER, ZH_TO_HANT_CONVERTER};
     let _ =

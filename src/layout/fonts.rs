@@ -198,8 +198,8 @@ impl FontLibrary {
 
     /// Hashes the files of the faces nearly every poster uses (Noto Sans,
     /// and the CJK collections: 40 MB, for an organizer's name in Chinese),
-    /// as Typst does when it first meets a font, so that a worker can do it
-    /// before its first talk arrives rather than in that talk's layout.
+    /// as Typst does when it first meets a font, so that a one-talk render
+    /// does it while the talk is read rather than in the layout.
     pub fn warm_up(&self) {
         let mut done = std::collections::HashSet::new();
         for (i, slot) in self.slots.iter().enumerate() {
