@@ -261,7 +261,7 @@ fn series_calendar(listed: &[(String, Event)], options: &Options) -> Result<Path
         .iter()
         .map(|(stem, e)| pipeline::calendar_entry(e, stem, &options.announcer))
         .collect::<Result<Vec<_>, _>>()?;
-    let name = listed.iter().find_map(|(_, e)| e.series.as_ref()).map(|s| {
+    let name = listed.iter().find_map(|(_, e)| e.texts.series.as_ref()).map(|s| {
         let e = &listed[0].1;
         crate::markup::plain(&crate::text::join_lines(s.pick(e.language)), e.markup)
     });

@@ -58,7 +58,7 @@ fn main_language(talks: &[Event]) -> Lang {
 /// is written in (`{zh: …, en: …}`).
 fn languages(talks: &[Event], main: Lang) -> Vec<Lang> {
     let mut out = vec![main];
-    if let Some(Text::Localized(versions)) = talks.iter().find_map(|e| e.series.as_ref()) {
+    if let Some(Text::Localized(versions)) = talks.iter().find_map(|e| e.texts.series.as_ref()) {
         out.extend(versions.iter().map(|(l, _)| *l).filter(|l| *l != main));
     }
     out
@@ -95,7 +95,7 @@ pub fn inputs(job: &ProgrammeJob) -> Dict {
     let langs = languages(talks, main);
     let organizer = shared(talks, |e| e.organizer.as_ref());
     let color = organizer.and_then(|o| o.color.clone()).unwrap_or_else(|| DEFAULT_COLOR.to_string());
-    let series = shared(talks, |e| e.series.as_ref());
+    let series = shared(talks, |e| e.texts.series.as_ref());
     let years = spans_years(talks);
     let heading = in_each(&langs, |l| labels(l).programme.to_string());
     let term = match (talks.first(), talks.last()) {
@@ -121,7 +121,7 @@ pub fn inputs(job: &ProgrammeJob) -> Dict {
                 ("time", dates::time_range_in(main, e.time.start, e.time.end).into_value()),
                 ("title", versions(&e.title, reading)),
                 ("speakers", Value::Array(speakers)),
-                ("place", e.place.as_ref().map_or(Value::None, |p| versions(p, reading))),
+                ("place", e.texts.place.as_ref().map_or(Value::None, |p| versions(p, reading))),
                 ("markup", if e.markup == Markup::Typst { "typst" } else { "plain" }.into_value()),
             ])
         })
@@ -206,7 +206,7 @@ pub fn describe(job: &ProgrammeJob) -> String {
     let main = main_language(&job.talks);
     let l = labels(main);
     let years = spans_years(&job.talks);
-    let series = shared(&job.talks, |e| e.series.as_ref()).map(|s| join_lines(s.pick(main)));
+    let series = shared(&job.talks, |e| e.texts.series.as_ref()).map(|s| join_lines(s.pick(main)));
     let mut sentences = vec![match series {
         Some(s) => format!("{}{}{s}", l.programme, l.colon),
         None => l.programme.to_string(),

@@ -23,28 +23,20 @@ pub const SERIES_SCHEMA_FILE: &str = "series.schema.json";
 pub struct EventFile {
     /// The talk's title: one string, or one per language ({en: …, zh: …}).
     pub title: TextValue,
-    /// A line under the title.
-    pub subtitle: Option<TextValue>,
-    /// What the event is: Seminar, Distinguished Lecture… Without it the poster says Talk / 学术报告.
-    pub kind: Option<TextValue>,
+    /// Subtitle, kind, place, abstract, note and series, declared in `texts`.
+    #[serde(flatten)]
+    pub texts: super::texts::Texts<TextValue>,
     /// Who speaks: a name, a speaker ({name, affiliation, photo, bio…}), or a list of them for a panel.
     pub speaker: OneOrMany<SpeakerValue>,
     /// Who chairs the talk: a text, or a list of them.
     pub host: Option<OneOrMany<TextValue>>,
     /// When: date (YYYY-MM-DD), start and end (16:00, 4pm, 16.00), timezone. The weekday is worked out from the date.
     pub time: TimeValue,
-    /// Room and building: one string, or one per language. Needed unless the talk is online only.
-    pub place: Option<TextValue>,
     /// A remote option: its url becomes a QR code captioned with the platform.
     pub online: Option<Online>,
     /// A sign-up link, https://… or mailto:…; becomes a QR code.
     #[schemars(regex(pattern = r"^(https?://\S+|mailto:\S+@\S+)$"))]
     pub registration: Option<String>,
-    /// The abstract: paragraphs separated by a blank line.
-    #[serde(rename = "abstract")]
-    pub abstract_: Option<TextValue>,
-    /// One closing line: Tea and coffee from 15:45.
-    pub note: Option<TextValue>,
     /// The poster's own language: its headings, which version of each text comes first. Default en.
     pub language: Option<LanguageCode>,
     /// plain (default): text prints exactly as typed. typst: text is Typst markup ($x^2$, *bold*).
@@ -68,8 +60,6 @@ pub struct EventFile {
         extend("examples" = ["a4", "a3", "a1", "letter", "tabloid"])
     )]
     pub paper: Option<String>,
-    /// The series' name in the footer (series.yaml usually gives it).
-    pub series: Option<TextValue>,
 }
 
 /// Text: one string printed in every version of the poster, or one per language.
@@ -404,6 +394,12 @@ fn finish(schema: Schema, id: &str) -> String {
     text
 }
 
+/// The keys a map of type `T` may hold: its schema's properties.
+pub fn keys_of<T: JsonSchema>() -> Vec<String> {
+    let schema = generator().into_root_schema_for::<T>();
+    schema.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default()
+}
+
 /// The JSON Schema of an event file.
 pub fn event_schema() -> String {
     finish(generator().into_root_schema_for::<EventFile>(), EVENT_SCHEMA_FILE)
@@ -439,26 +435,15 @@ mod tests {
         out
     }
 
-    /// The schema and the validator know the same keys.
+    /// Texts written per language take the poster languages' codes.
     #[test]
     fn the_schema_has_the_validators_keys() {
-        use crate::event::validate::keys as v;
         let schema: Value = serde_json::from_str(&event_schema()).unwrap();
-        assert_eq!(keys(&schema, &[]), sorted(v::EVENT));
-        assert_eq!(keys(&schema, &["time"]), sorted(v::TIME));
-        assert_eq!(keys(&schema, &["online"]), sorted(v::ONLINE));
-        assert_eq!(keys(&schema, &["organizer"]), sorted(v::ORGANIZER));
-        assert_eq!(keys(&schema, &["title"]), sorted(v::LANG));
-        let speaker = &schema["properties"]["speaker"]["anyOf"];
-        let details = speaker
-            .as_array()
-            .unwrap()
-            .iter()
-            .find_map(|o| o.get("anyOf")?.as_array()?.iter().find(|s| s.get("properties").is_some()).cloned());
-        let details = details.unwrap();
-        let mut speaker_keys: Vec<String> = details["properties"].as_object().unwrap().keys().cloned().collect();
-        speaker_keys.sort();
-        assert_eq!(speaker_keys, sorted(v::SPEAKER));
+        assert_eq!(keys(&schema, &["title"]), sorted(&crate::event::Lang::all_codes()));
+        for list in [keys_of::<EventFile>(), keys_of::<Speaker>(), keys_of::<TimeValue>()] {
+            assert!(list.len() >= 4, "{list:?}");
+        }
+        assert!(keys_of::<EventFile>().contains(&"abstract".to_string()), "the optional texts are keys of the event");
         let series: Value = serde_json::from_str(&series_schema()).unwrap();
         assert_eq!(keys(&series, &[]), sorted(crate::series::SERIES_KEYS));
         assert!(!series_schema().contains("\"required\": [\n        \"title\""), "defaults require nothing");

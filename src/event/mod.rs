@@ -6,6 +6,7 @@ pub mod model;
 pub mod origin;
 pub mod positions;
 pub mod source;
+pub mod texts;
 pub mod validate;
 
 use std::path::Path;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 pub use model::*;
 pub use origin::{Layer, Origin};
+pub use texts::{Shape, Texts};
 
 use crate::diag::Failure;
 use crate::files::folder_of;

@@ -9,6 +9,7 @@ use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 use super::positions::KeyPath;
+use super::texts::Texts;
 use crate::text::{is_han, is_hangul, is_kana};
 
 /// A language a poster can be in (its headings and dates), and the keys of
@@ -340,17 +341,13 @@ pub use crate::templates::TemplateRef;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {
     pub title: Text,
-    pub subtitle: Option<Text>,
-    pub kind: Option<Text>,
+    /// Subtitle, kind, place, abstract, note, series (see `texts`).
+    pub texts: Texts<Text>,
     pub speakers: Vec<Speaker>,
     pub hosts: Vec<Host>,
     pub time: When,
-    pub place: Option<Text>,
     pub online: Option<Online>,
     pub registration: Option<String>,
-    pub abstract_: Option<Text>,
-    pub note: Option<Text>,
-    pub series: Option<Text>,
     pub language: Lang,
     pub markup: Markup,
     /// Dates and times in Western digits (0–9) even where the poster's
@@ -370,18 +367,7 @@ pub struct Event {
 pub fn text_fields(e: &Event) -> Vec<(KeyPath, &Text)> {
     let root = KeyPath::root();
     let mut out: Vec<(KeyPath, &Text)> = vec![(root.key("title"), &e.title)];
-    for (key, t) in [
-        ("subtitle", &e.subtitle),
-        ("kind", &e.kind),
-        ("place", &e.place),
-        ("abstract", &e.abstract_),
-        ("note", &e.note),
-        ("series", &e.series),
-    ] {
-        if let Some(t) = t {
-            out.push((root.key(key), t));
-        }
-    }
+    out.extend(e.texts.given().map(|(key, _, t)| (root.key(key), t)));
     for s in &e.speakers {
         let p = &s.path;
         out.push((p.key("name"), &s.name));

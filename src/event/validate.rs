@@ -10,6 +10,7 @@ use serde_yaml::Value;
 use super::model::*;
 use super::origin::Origin;
 use super::positions::KeyPath;
+use super::texts::{self, Texts};
 use crate::diag::{Diagnostic, Failure};
 use crate::limits::{MAX_MARKS_PER_LETTER, MAX_REPORTED_PROBLEMS, MAX_TEXT_CHARS};
 use crate::locale::dates::days_in_month;
@@ -17,45 +18,54 @@ use crate::print::{Paper, Print};
 use crate::suggest::nearest;
 use crate::{files, templates};
 
-/// The keys each map of an event may hold (the schema in `format` lists
-/// the same; a test holds them together).
+/// The keys each map of an event may hold: the properties of the schema's
+/// types in `format` (the event's optional texts come from `texts`), read
+/// once, so the validator and the schema cannot disagree.
 pub mod keys {
-    pub const EVENT: &[&str] = &[
-        "title",
-        "subtitle",
-        "kind",
-        "speaker",
-        "host",
-        "time",
-        "place",
-        "online",
-        "registration",
-        "abstract",
-        "note",
-        "language",
-        "markup",
-        "digits",
-        "organizer",
-        "template",
-        "paper",
-        "series",
-    ];
-    pub const SPEAKER: &[&str] = &["name", "affiliation", "photo", "photo_focus", "bio", "homepage"];
+    use std::sync::OnceLock;
 
-    pub const TIME: &[&str] = &["date", "start", "end", "timezone"];
-    pub const ONLINE: &[&str] = &["url", "meeting_id", "passcode", "platform"];
-    pub const ORGANIZER: &[&str] = &["name", "logo", "url", "color", "font"];
-    /// The poster languages' codes (`Lang::code`), also the keys of a text
-    /// written per language.
-    pub const LANG: &[&str] = &[
-        "en", "zh", "zh-Hant", "zh-HK", "ja", "ko", "de", "fr", "es", "it", "pt", "ru", "ar", "he", "fa", "ur", "hi",
-        "bn", "th",
-    ];
+    use super::super::format::{self, EventFile, Online, Organizer, Speaker, TimeValue};
+
+    /// Each list in the schema's (alphabetical) order.
+    struct Lists {
+        event: Vec<String>,
+        speaker: Vec<String>,
+        time: Vec<String>,
+        online: Vec<String>,
+        organizer: Vec<String>,
+    }
+
+    fn lists() -> &'static Lists {
+        static LISTS: OnceLock<Lists> = OnceLock::new();
+        LISTS.get_or_init(|| Lists {
+            event: format::keys_of::<EventFile>(),
+            speaker: format::keys_of::<Speaker>(),
+            time: format::keys_of::<TimeValue>(),
+            online: format::keys_of::<Online>(),
+            organizer: format::keys_of::<Organizer>(),
+        })
+    }
+
+    fn names(list: &'static [String]) -> Vec<&'static str> {
+        list.iter().map(String::as_str).collect()
+    }
+
+    pub fn event() -> Vec<&'static str> {
+        names(&lists().event)
+    }
+    pub fn speaker() -> Vec<&'static str> {
+        names(&lists().speaker)
+    }
+    pub fn time() -> Vec<&'static str> {
+        names(&lists().time)
+    }
+    pub fn online() -> Vec<&'static str> {
+        names(&lists().online)
+    }
+    pub fn organizer() -> Vec<&'static str> {
+        names(&lists().organizer)
+    }
 }
-use keys::{
-    EVENT as TOP_KEYS, LANG as LANG_KEYS, ONLINE as ONLINE_KEYS, ORGANIZER as ORGANIZER_KEYS, SPEAKER as SPEAKER_KEYS,
-    TIME as TIME_KEYS,
-};
 
 /// Checks `value` (the parsed event file) and builds the event. Relative
 /// paths resolve against `base_dir`.
@@ -153,30 +163,29 @@ impl Check<'_> {
             );
             return None;
         }
-        let f = self.fields(value, root, "the event", TOP_KEYS)?;
+        let f = self.fields(value, root, "the event", &keys::event())?;
         let title = self.required(&f, "title", |c, v, p| c.text(v, p));
-        let subtitle = self.optional(&f, "subtitle", |c, v, p| c.text(v, p));
-        let kind = self.optional(&f, "kind", |c, v, p| c.text(v, p));
         let speakers = self.required(&f, "speaker", |c, v, p| c.speakers(v, p));
         let hosts = self.optional(&f, "host", |c, v, p| c.hosts(v, p)).unwrap_or_default();
         let time = self.required(&f, "time", |c, v, p| c.when(v, p));
         let online = self.optional(&f, "online", |c, v, p| c.online(v, p));
-        let place = if online.is_some() || f.get("online").is_some() {
-            self.optional(&f, "place", |c, v, p| c.text(v, p))
-        } else {
-            self.required_with_help(&f, "place", "or give `online: {url: …}` for a remote talk", |c, v, p| {
-                c.text(v, p)
-            })
-        };
+        let mut texts: Texts<Text> = Texts::default();
+        for (key, _) in texts::KEYS {
+            let text = self.optional(&f, key, |c, v, p| c.text(v, p));
+            if let Some(slot) = texts.slot(key) {
+                *slot = text;
+            }
+        }
+        if online.is_none() && f.get("online").is_none() && texts.place.is_none() {
+            // Reports the missing or empty key (the value, if any, was read above).
+            self.required_with_help(&f, "place", "or give `online: {url: …}` for a remote talk", |_, _, _| None::<()>);
+        }
         let registration = self.optional(&f, "registration", |c, v, p| c.registration(v, p));
-        let abstract_ = self.optional(&f, "abstract", |c, v, p| c.text(v, p));
-        let note = self.optional(&f, "note", |c, v, p| c.text(v, p));
-        let series = self.optional(&f, "series", |c, v, p| c.text(v, p));
         // Without `language:`, a poster whose title and abstract are in a
         // right-to-left script is set right to left, in that language.
         let language = self.optional(&f, "language", |c, v, p| c.language(v, p)).unwrap_or_else(|| {
             let main: Vec<&str> =
-                [title.as_ref(), abstract_.as_ref()].into_iter().flatten().flat_map(|t| t.strings()).collect();
+                [title.as_ref(), texts.abstract_.as_ref()].into_iter().flatten().flat_map(|t| t.strings()).collect();
             Lang::right_to_left_of(&main.join("\n")).unwrap_or(Lang::En)
         });
         let markup = self
@@ -194,17 +203,12 @@ impl Check<'_> {
         let paper = self.optional(&f, "paper", |c, v, p| c.paper(v, p)).unwrap_or_default();
         Some(Event {
             title: title?,
-            subtitle,
-            kind,
+            texts,
             speakers: speakers?,
             hosts,
             time: time?,
-            place,
             online,
             registration,
-            abstract_,
-            note,
-            series,
             language,
             markup,
             western_digits,
@@ -302,7 +306,7 @@ impl Check<'_> {
     fn text(&mut self, v: &Value, path: &KeyPath) -> Option<Text> {
         match v {
             Value::Mapping(_) => {
-                let f = self.fields(v, path, "text in several languages", LANG_KEYS)?;
+                let f = self.fields(v, path, "text in several languages", &Lang::all_codes())?;
                 let versions: Vec<(Lang, String)> = Lang::ALL
                     .into_iter()
                     .filter_map(|lang| Some((lang, self.optional(&f, lang.code(), |c, v, p| c.string(v, p))?)))
@@ -423,7 +427,7 @@ impl Check<'_> {
             close if !close.is_empty() => {
                 format!("did you mean {}?", close.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" or "))
             }
-            _ => format!("use one of: {}", LANG_KEYS.join(", ")),
+            _ => format!("use one of: {}", Lang::all_codes().join(", ")),
         };
         self.error(path, format!("`{s}` is not a language talkposter knows"), Some(help));
         None
@@ -469,7 +473,7 @@ impl Check<'_> {
             };
             return Some(none);
         }
-        let f = self.fields(v, path, "a speaker", SPEAKER_KEYS)?;
+        let f = self.fields(v, path, "a speaker", &keys::speaker())?;
         let name = self.required(&f, "name", |c, v, p| c.text(v, p));
         let affiliation = self.optional(&f, "affiliation", |c, v, p| c.text(v, p));
         let photo = self.optional(&f, "photo", |c, v, p| c.file(v, p));
@@ -502,7 +506,7 @@ impl Check<'_> {
     }
 
     fn when(&mut self, v: &Value, path: &KeyPath) -> Option<When> {
-        let f = self.fields(v, path, "`time`", TIME_KEYS)?;
+        let f = self.fields(v, path, "`time`", &keys::time())?;
         let date = self.required(&f, "date", |c, v, p| c.date(v, p));
         let start = self.required(&f, "start", |c, v, p| c.clock(v, p));
         let end = self.optional(&f, "end", |c, v, p| c.clock(v, p));
@@ -621,7 +625,7 @@ impl Check<'_> {
             );
             return None;
         }
-        let f = self.fields(v, path, "`online`", ONLINE_KEYS)?;
+        let f = self.fields(v, path, "`online`", &keys::online())?;
         let url = self.required(&f, "url", |c, v, p| c.url(v, p));
         let meeting_id = self.optional(&f, "meeting_id", |c, v, p| c.string(v, p));
         let passcode = self.optional(&f, "passcode", |c, v, p| c.string(v, p));
@@ -734,7 +738,7 @@ impl Check<'_> {
     }
 
     fn organizer(&mut self, v: &Value, path: &KeyPath) -> Option<Organizer> {
-        let f = self.fields(v, path, "`organizer`", ORGANIZER_KEYS)?;
+        let f = self.fields(v, path, "`organizer`", &keys::organizer())?;
         let name = self.required(&f, "name", |c, v, p| c.text(v, p));
         let logo = self.optional(&f, "logo", |c, v, p| c.file(v, p));
         let url = self.optional(&f, "url", |c, v, p| c.url(v, p));
@@ -949,12 +953,12 @@ mod tests {
     #[test]
     fn other_words_for_a_key_are_answered_where_that_key_is_allowed() {
         let speaker = KeyPath::root().key("speaker");
-        assert_eq!(suggest_key("foto", &speaker, keys::SPEAKER), "did you mean `photo`?");
-        assert_eq!(suggest_key("Website", &speaker, keys::SPEAKER), "did you mean `homepage`?");
-        assert_eq!(suggest_key("venue", &KeyPath::root(), keys::EVENT), "did you mean `place`?");
-        assert!(suggest_key("colour", &KeyPath::root().key("organizer"), keys::ORGANIZER).contains("`color`"));
+        assert_eq!(suggest_key("foto", &speaker, &keys::speaker()), "did you mean `photo`?");
+        assert_eq!(suggest_key("Website", &speaker, &keys::speaker()), "did you mean `homepage`?");
+        assert_eq!(suggest_key("venue", &KeyPath::root(), &keys::event()), "did you mean `place`?");
+        assert!(suggest_key("colour", &KeyPath::root().key("organizer"), &keys::organizer()).contains("`color`"));
         // Not allowed here: the list of what is.
-        assert!(suggest_key("timezone", &speaker, keys::SPEAKER).starts_with("the keys allowed in `speaker`"));
+        assert!(suggest_key("timezone", &speaker, &keys::speaker()).starts_with("the keys allowed in `speaker`"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use typst::foundations::{Array, Bytes, Dict, IntoValue, Str, Value};
 
 use crate::assets::{Assets, Picture, Qr};
-use crate::event::{Event, Lang, Markup, Reading, Text};
+use crate::event::{Event, Lang, Markup, Reading, Shape, Text};
 use crate::locale::dates;
 use crate::locale::words::{date_languages, labels, registration_text};
 use crate::text::{cj_words, initials, join_lines, paragraphs, typst_lang};
@@ -137,8 +137,10 @@ fn said(pattern: &str, who: &str) -> String {
 /// Fields whose text fills the flexible part of a layout, for overflow messages.
 pub fn flexible_fields(e: &Event) -> Vec<String> {
     let mut out = Vec::new();
-    if e.abstract_.is_some() {
-        out.push("abstract".to_string());
+    for (key, shape, _) in e.texts.given() {
+        if shape == Shape::Paragraphs {
+            out.push(key.to_string());
+        }
     }
     for s in &e.speakers {
         if s.bio.is_some() {
@@ -155,7 +157,6 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
     let alt = crate::locale::alt_texts(main);
     let l = labels(main);
     let color = e.organizer.as_ref().and_then(|o| o.color.clone()).unwrap_or_else(|| DEFAULT_COLOR.to_string());
-    let kind = e.kind.clone().unwrap_or_else(|| Text::Same(l.kind.to_string()));
 
     let speakers: Array = e
         .speakers
@@ -242,27 +243,36 @@ pub fn build(e: &Event, assets: &Assets) -> Dict {
         ("ink_color", string(&ink_color(&color))),
         ("labels", labels),
         ("meta", meta),
-        ("kind", versions(&kind, reading)),
         ("title", versions(&e.title, reading)),
-        ("subtitle", opt(e.subtitle.as_ref(), |t| versions(t, reading))),
         ("speakers", Value::Array(speakers)),
         ("hosts", Value::Array(e.hosts.iter().map(|h| versions(&h.name, reading)).collect())),
         ("time", time),
-        ("place", opt(e.place.as_ref(), |t| versions(t, reading))),
         ("online", online.unwrap_or(Value::None)),
         ("registration", opt(e.registration.as_deref(), |r| string(registration_text(r)))),
         ("registration_link", opt(e.registration.as_deref(), string)),
         ("font", opt(e.organizer.as_ref().and_then(|o| o.font.as_deref()), string)),
-        ("abstract", opt(e.abstract_.as_ref(), |t| long(t, reading))),
-        // A closing note keeps the line breaks typed in it.
-        ("note", opt(e.note.as_ref(), |t| versions_with(t, reading, |s| paragraphs(s).join("\n")))),
-        ("series", opt(e.series.as_ref(), |t| versions(t, reading))),
         ("organizer", organizer.unwrap_or(Value::None)),
         ("fit_fields", Value::Array(fit_fields)),
         ("qr", Value::Array(qr)),
         ("page", page(&e.print)),
     ];
-    top.into_iter().map(|(k, v)| (Str::from(k), v)).collect()
+    let mut inputs: Dict = top.into_iter().map(|(k, v)| (Str::from(k), v)).collect();
+    for (key, shape, text) in e.texts.all() {
+        inputs.insert(key.into(), opt(text, |t| shaped(t, shape, reading)));
+    }
+    if e.texts.kind.is_none() {
+        inputs.insert("kind".into(), versions(&Text::Same(l.kind.to_string()), reading));
+    }
+    inputs
+}
+
+/// An optional text as its shape lays it out.
+fn shaped(t: &Text, shape: Shape, reading: Reading) -> Value {
+    match shape {
+        Shape::Line => versions(t, reading),
+        Shape::Paragraphs => long(t, reading),
+        Shape::Lines => versions_with(t, reading, |s| paragraphs(s).join("\n")),
+    }
 }
 
 /// The paper a print layout is composed for (see `print`): its trimmed

@@ -297,9 +297,7 @@ fn trimmed(event: &Event, fields: &[String], keep: f64) -> Event {
     if named("title".into()) {
         e.title = cut(&e.title);
     }
-    if named("abstract".into()) {
-        e.abstract_ = e.abstract_.as_ref().map(cut);
-    }
+    e.texts = e.texts.map(|key, _, t| Some(if named(key.into()) { cut(t) } else { t.clone() }));
     for s in &mut e.speakers {
         if named(s.path.key("bio").to_string()) {
             s.bio = s.bio.as_ref().map(cut);

@@ -13,7 +13,7 @@ pub fn describe(f: &Facts) -> String {
     // Full-width punctuation carries its own space.
     let space = if l.stop.ends_with(' ') { " " } else { "" };
     let mut sentences = vec![
-        format!("{}{}{}{space}{}{}{}", l.poster, l.colon, f.kind, l.quote_open, f.title, l.quote_close),
+        format!("{}{}{}{space}{}{}{}", l.poster, l.colon, f.kind(), l.quote_open, f.title, l.quote_close),
         format!("{speaker}{}{}", l.colon, f.speaker_line),
         format!("{}{}{}", l.time, l.colon, f.when),
     ];

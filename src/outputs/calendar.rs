@@ -146,7 +146,7 @@ fn vevent(out: &mut Lines, entry: &Entry) {
         }
     }
     out.text("SUMMARY", &summary(e));
-    let place = e.place.as_ref().map(|p| p.strings().join(" / "));
+    let place = e.texts.place.as_ref().map(|p| p.strings().join(" / "));
     if let Some(location) = place.or_else(|| e.online.as_ref().map(|o| o.url.clone())) {
         out.text("LOCATION", &location);
     }
@@ -160,7 +160,7 @@ fn vevent(out: &mut Lines, entry: &Entry) {
         out.raw(&format!("CONFERENCE;VALUE=URI;FEATURE=VIDEO;LABEL={label}"), &o.url);
     }
     out.text("DESCRIPTION", entry.description.trim_end());
-    if let Some(kind) = &e.kind {
+    if let Some(kind) = &e.texts.kind {
         out.text("CATEGORIES", kind.pick(main));
     }
     out.raw("END", "VEVENT");
@@ -183,7 +183,7 @@ fn summary(e: &Event) -> String {
 /// `2024-06-13-yilun-xu` stay apart.
 fn uid(e: &Event, stem: &str) -> String {
     let mut h = blake3::Hasher::new();
-    for text in [&e.series, &e.organizer.as_ref().map(|o| o.name.clone())].into_iter().flatten() {
+    for text in [&e.texts.series, &e.organizer.as_ref().map(|o| o.name.clone())].into_iter().flatten() {
         for s in text.strings() {
             h.update(s.as_bytes());
             h.update(b"\0");

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::event::{Event, Lang, Text, Writing};
+use crate::event::{Event, Lang, Shape, Text, Texts, Writing};
 use crate::locale::dates;
 use crate::locale::words::{Labels, labels, registration_text, text_languages};
 use crate::markup::plain;
@@ -18,10 +18,11 @@ pub struct Facts {
     /// `en`, `zh`, `ja` or `ko`.
     pub lang: &'static str,
     pub labels: Labels,
-    /// `Talk`, `Distinguished Lecture`, `学术报告`…
-    pub kind: String,
     pub title: String,
-    pub subtitle: Option<String>,
+    /// The optional texts: kind (`Talk`, `学术报告` when not given), subtitle,
+    /// place, abstract (paragraphs), note, series.
+    #[serde(flatten)]
+    pub texts: Texts<Told>,
     pub speakers: Vec<SpeakerFacts>,
     /// `Dr. Yilun Xu (MIT & NVIDIA)`, `Weijian Luo 博士（小红书 hi lab）`:
     /// every speaker with their affiliation.
@@ -30,16 +31,28 @@ pub struct Facts {
     /// `Thursday, June 13, 2024 · 16:00–17:30`
     pub when: String,
     pub timezone: Option<String>,
-    pub place: Option<String>,
     pub online: Option<OnlineFacts>,
     pub registration: Option<Registration>,
-    /// Paragraphs.
-    #[serde(rename = "abstract")]
-    pub abstract_: Option<Vec<String>>,
-    pub note: Option<String>,
-    pub series: Option<String>,
     pub organizer: Option<String>,
     pub organizer_url: Option<String>,
+}
+
+/// An optional text as told: a line, or paragraphs.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Told {
+    Line(String),
+    Paragraphs(Vec<String>),
+}
+
+impl Told {
+    /// The text on one line.
+    pub fn line(&self) -> String {
+        match self {
+            Told::Line(s) => s.clone(),
+            Told::Paragraphs(p) => p.join(" "),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -106,18 +119,23 @@ pub fn in_language(e: &Event, lang: Lang) -> Facts {
             homepage: s.homepage.clone(),
         })
         .collect();
+    let mut texts = e.texts.map(|_, shape, t| match shape {
+        Shape::Line => Some(Told::Line(short(t))),
+        Shape::Paragraphs => long(t).map(Told::Paragraphs),
+        // A closing remark is a sentence: told again only in its own language.
+        Shape::Lines => long(t).map(|p| Told::Line(p.join(" "))),
+    });
+    texts.kind.get_or_insert_with(|| Told::Line(l.kind.to_string()));
     Facts {
         lang: lang.code(),
         labels: l,
         speaker_line: speaker_line(&speakers, &l),
-        kind: e.kind.as_ref().map_or_else(|| l.kind.to_string(), short),
         title: short(&e.title),
-        subtitle: e.subtitle.as_ref().map(short),
+        texts,
         speakers,
         hosts: e.hosts.iter().map(|h| short(&h.name)).collect(),
         when: dates::with_digits(lang, dates::when_in(lang, &e.time), e.western_digits),
         timezone: e.time.timezone.clone(),
-        place: e.place.as_ref().map(short),
         online: e.online.as_ref().map(|o| OnlineFacts {
             url: o.url.clone(),
             platform: o.platform.clone().unwrap_or_else(|| l.online.to_string()),
@@ -129,10 +147,6 @@ pub fn in_language(e: &Event, lang: Lang) -> Facts {
             text: registration_text(r).to_string(),
             is_email: r.starts_with("mailto:"),
         }),
-        abstract_: e.abstract_.as_ref().and_then(long),
-        // A closing remark is a sentence: told again only in its own language.
-        note: e.note.as_ref().and_then(|t| long(t).map(|p| p.join(" "))),
-        series: e.series.as_ref().map(short),
         organizer: e.organizer.as_ref().map(|o| short(&o.name)),
         organizer_url: e.organizer.as_ref().and_then(|o| o.url.clone()),
     }
@@ -154,8 +168,17 @@ fn speaker_line(speakers: &[SpeakerFacts], l: &Labels) -> String {
 }
 
 impl Facts {
+    /// What the event is: its kind, or the word for a talk.
+    pub fn kind(&self) -> String {
+        self.texts.kind.as_ref().map(Told::line).unwrap_or_default()
+    }
+
     /// The place, or how to join when the talk is online only.
     pub fn place_line(&self) -> Option<String> {
-        self.place.clone().or_else(|| self.online.as_ref().map(|o| format!("{} {}", o.platform, o.url)))
+        self.texts
+            .place
+            .as_ref()
+            .map(Told::line)
+            .or_else(|| self.online.as_ref().map(|o| format!("{} {}", o.platform, o.url)))
     }
 }

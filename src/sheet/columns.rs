@@ -7,7 +7,7 @@
 //! (`date (dd/mm/yyyy)`). A column whose header starts with `#` is a note to
 //! colleagues and is skipped; any other header is a key or an error.
 
-use crate::event::Lang;
+use crate::event::{Lang, texts};
 use crate::suggest::nearest;
 
 /// What a column fills.
@@ -211,20 +211,13 @@ const WORDS: &[(&str, &[&str])] = &[
 ];
 
 /// Keys written in more than one language (`title.zh`, `title (English)`).
-const TEXTS: &[&str] = &[
-    "title",
-    "subtitle",
-    "kind",
-    "speaker.name",
-    "speaker.affiliation",
-    "speaker.bio",
-    "host",
-    "place",
-    "abstract",
-    "note",
-    "series",
-    "organizer.name",
-];
+/// (And every optional text of `event::texts`.)
+const TEXTS: &[&str] = &["title", "speaker.name", "speaker.affiliation", "speaker.bio", "host", "organizer.name"];
+
+/// Whether `key` is a text written per language.
+fn is_text(key: &str) -> bool {
+    TEXTS.contains(&key) || texts::KEYS.iter().any(|(k, _)| *k == key)
+}
 
 /// Words for languages in headers, beside the codes (`zh`, `en`, `zh-Hant`).
 const LANGUAGE_WORDS: &[(&str, &str)] = &[
@@ -286,7 +279,7 @@ fn target(header: &str) -> Result<Target, Unknown> {
             });
         }
     };
-    if lang.is_some() && !TEXTS.contains(&key) {
+    if lang.is_some() && !is_text(key) {
         return Err(Unknown {
             message: format!("the column `{header}` names a language, but `{key}` is not a text written per language"),
             help: format!("head it `{}` alone", key.rsplit('.').next().unwrap_or(key)),
@@ -363,14 +356,20 @@ fn split_number(name: &str) -> (String, Option<usize>) {
     (base.to_string(), number.parse().ok())
 }
 
+/// Each key a column can fill with its words; an optional text without
+/// words of its own is headed by its key.
+fn headings() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    WORDS.iter().copied().chain(texts::KEYS.iter().map(|(key, _)| (*key, &[][..])))
+}
+
 /// The key a header word names, or the dotted key itself (`time.date`).
 fn key_of(name: &str) -> Option<&'static str> {
-    WORDS.iter().find(|(key, words)| *key == name || words.contains(&name)).map(|(key, _)| *key)
+    headings().find(|(key, words)| *key == name || words.contains(&name)).map(|(key, _)| key)
 }
 
 fn unknown(header: &str, name: &str) -> Unknown {
     let words: Vec<&str> =
-        WORDS.iter().flat_map(|(key, words)| std::iter::once(*key).chain(words.iter().copied())).collect();
+        headings().flat_map(|(key, words)| std::iter::once(key).chain(words.iter().copied())).collect();
     let help = match nearest(name, &words) {
         Some(n) => format!(
             "did you mean `{n}`? To keep a column out of the posters, start its header with `#` (`# {}`)",

@@ -122,7 +122,7 @@ fn defaults_merge_maps_replace_lists_and_the_talk_wins() {
     assert_eq!(org.name, Text::Same("Org".into()), "keys the talk leaves out come from the defaults");
     assert_eq!(a.hosts.len(), 1, "a list in the talk replaces the default list");
     assert_eq!(b.hosts.len(), 2);
-    assert_eq!(b.series, Some(Text::Same("Test Series".into())));
+    assert_eq!(b.texts.series, Some(Text::Same("Test Series".into())));
     // The logo path was written in series.yaml, so it resolves there.
     assert_eq!(
         std::fs::canonicalize(org.logo.as_ref().unwrap()).unwrap(),

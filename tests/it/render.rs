@@ -166,6 +166,7 @@ fn text_that_cannot_fit_is_refused_with_the_words_to_cut() {
     // repeated thousands of times is a slow case for Typst's line breaker.)
     let seed = event::load(&repo().join("events/2024-06-13-yilun-xu.yaml")).unwrap();
     let prose = seed
+        .texts
         .abstract_
         .unwrap()
         .pick(talkposter::event::Lang::En)

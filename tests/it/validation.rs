@@ -122,7 +122,7 @@ series: {en: S}
     assert_eq!(e.speakers.len(), 2);
     assert_eq!(e.hosts.len(), 2);
     assert_eq!(e.speakers[1].path.to_string(), "speaker[1]");
-    assert!(e.place.is_none(), "place may be left out when online is given");
+    assert!(e.texts.place.is_none(), "place may be left out when online is given");
     assert_eq!(e.online.as_ref().unwrap().meeting_id.as_deref(), Some("123456"));
     assert_eq!(e.organizer.as_ref().unwrap().color.as_deref(), Some("#ABCDEF"));
     assert_eq!(e.time.start.hour(), 9);
@@ -260,7 +260,7 @@ fn unknown_keys_suggest_the_nearest() {
     let e = one_error(&format!("{MINIMAL}photo: me.jpg\n"));
     assert!(e.contains("did you mean `speaker.photo`?"), "{e}");
     let e = one_error(&format!("{MINIMAL}zzz: 1\n"));
-    assert!(e.contains("the keys allowed at the top level are: title, subtitle"), "{e}");
+    assert!(e.contains("the keys allowed at the top level are: abstract, digits, host, kind"), "{e}");
 }
 
 #[test]
