@@ -67,6 +67,8 @@ optional_texts! {
     abstract_ = "abstract", Paragraphs;
     /// One closing line: Tea and coffee from 15:45.
     note = "note", Lines;
+    /// Whom to ask about the talk, as it should print: Contact: Ms. Li Hua, lihua@pku.edu.cn.
+    contact = "contact", Line;
     /// The series' name in the footer (series.yaml usually gives it).
     series = "series", Line;
 }

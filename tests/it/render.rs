@@ -259,3 +259,30 @@ fn warnings_from_a_custom_template_are_shown_without_failing() {
     let err = stderr(&o);
     assert!(err.contains("warning: unknown font family: no such font") && err.contains("warn.typ:3:17"), "{err}");
 }
+
+/// `contact:` (one line added to `event/texts.rs`, then the flyer and the
+/// docs) prints in the flyer's footer, and a sheet's `contact` column fills it.
+#[test]
+fn a_contact_line_prints_in_the_flyers_footer_and_comes_from_a_sheet() {
+    let contact = "Contact: Ms. Li Hua, lihua@pku.edu.cn";
+    let (dir, event) = event_file(&format!("{MINIMAL}note: Tea from 15:45\ncontact: \"{contact}\"\n"));
+    let out = dir.path().join("out");
+    let o = render(&event, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = one_line(&pdf_text(&out.join("talk.pdf")));
+    assert!(text.contains(contact), "{text}");
+    // Under the note: both in the footer, the contact after the note.
+    assert!(text.find("Tea from 15:45") < text.find(contact), "{text}");
+
+    let sheet = dir.path().join("talks.csv");
+    std::fs::write(
+        &sheet,
+        format!("title,speaker,date,start,place,contact\nA talk,Dr. A,2024-06-13,16:00,Room 1,\"{contact}\"\n"),
+    )
+    .unwrap();
+    let o = talkposter(&["import", s(&sheet), "-o", s(&dir.path().join("talks"))]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let talks = dir.path().join("talks");
+    let yaml = std::fs::read_to_string(talks.join(files(&talks).into_iter().next().unwrap())).unwrap();
+    assert!(yaml.contains(&format!("contact: '{contact}'")) || yaml.contains(&format!("contact: {contact}")), "{yaml}");
+}
