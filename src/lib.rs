@@ -30,7 +30,6 @@ pub mod pipeline;
 pub mod print;
 pub mod programme;
 pub mod series;
-pub mod series_outputs;
 pub mod sheet;
 pub mod suggest;
 pub mod sync;

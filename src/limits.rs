@@ -138,6 +138,10 @@ pub fn megapixels(n: u64) -> String {
     if mp >= 10.0 { format!("{mp:.0} megapixels") } else { format!("{mp:.1} megapixels") }
 }
 
+/// Typst recurses deeply: a layout needs more than a default thread's stack
+/// (2 MB; Typst's own CLI also lays out on a larger one).
+pub const STACK_SIZE: usize = 32 << 20;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -219,7 +219,7 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
                 let encoders: Vec<_> = formats
                     .iter()
                     .map(|&format| {
-                        let thread = std::thread::Builder::new().stack_size(crate::worker::STACK_SIZE);
+                        let thread = std::thread::Builder::new().stack_size(crate::limits::STACK_SIZE);
                         thread.spawn_scoped(scope, move || encode(format))
                     })
                     .collect();

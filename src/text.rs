@@ -2,9 +2,8 @@
 //! character is in, words and paragraphs, names (initials, honorifics) and
 //! the names of output files.
 
-use unicode_script::{Script, UnicodeScript};
-
-use crate::event::{Lang, Writing};
+pub(crate) use unicode_script::Script;
+use unicode_script::UnicodeScript;
 
 /// A Chinese character (also used in Japanese and Korean): Unicode's Han
 /// script, which includes 〇, 々 and every extension block.
@@ -23,7 +22,7 @@ pub fn is_hangul(c: char) -> bool {
 }
 
 /// The script most of the letters of `s` are in (none when it has none).
-fn dominant_script(s: &str) -> Option<Script> {
+pub(crate) fn dominant_script(s: &str) -> Option<Script> {
     let mut counts: Vec<(Script, usize)> = Vec::new();
     for c in s.chars() {
         let script = c.script();
@@ -36,6 +35,22 @@ fn dominant_script(s: &str) -> Option<Script> {
         }
     }
     counts.into_iter().max_by_key(|(_, n)| *n).map(|(script, _)| script)
+}
+
+/// The writing systems the languages are in, for telling which language a
+/// string written once is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writing {
+    Latin,
+    Cyrillic,
+    Han,
+    Kana,
+    Hangul,
+    Arabic,
+    Hebrew,
+    Devanagari,
+    Bengali,
+    Thai,
 }
 
 /// The writing system most of the letters of `s` are in, among those of
@@ -73,47 +88,6 @@ pub fn warm_up() {
         std::thread::Builder::new().name("warm-up".into()).spawn(|| std::sync::LazyLock::force(&ZH_TO_HANT_CONVERTER));
     let _ =
         std::thread::Builder::new().name("warm-up".into()).spawn(|| std::sync::LazyLock::force(&ZH_TO_HANS_CONVERTER));
-}
-
-/// The language Typst should set `s` in (its shaping, line breaking,
-/// hyphenation and direction): the language it was declared in, unless it
-/// is mostly in a script of another language (an Arabic name in an English
-/// poster is set as Arabic). A Typst code: `en`, `zh-tw`, `ta`.
-pub fn typst_lang(declared: Lang, s: &str) -> &'static str {
-    let Some(dominant) = dominant_script(s) else { return declared.typst() };
-    if writing_of(s) == Some(declared.writing()) || (dominant == Script::Han && declared == Lang::Ja) {
-        return declared.typst();
-    }
-    match dominant {
-        Script::Arabic => match declared {
-            Lang::Fa | Lang::Ur => declared.typst(),
-            _ => "ar",
-        },
-        Script::Hebrew => "he",
-        Script::Devanagari => "hi",
-        Script::Bengali => "bn",
-        Script::Thai => "th",
-        Script::Tamil => "ta",
-        Script::Telugu => "te",
-        Script::Kannada => "kn",
-        Script::Malayalam => "ml",
-        Script::Gujarati => "gu",
-        Script::Gurmukhi => "pa",
-        Script::Oriya => "or",
-        Script::Sinhala => "si",
-        Script::Armenian => "hy",
-        Script::Georgian => "ka",
-        Script::Ethiopic => "am",
-        Script::Khmer => "km",
-        Script::Lao => "lo",
-        Script::Myanmar => "my",
-        Script::Greek => "el",
-        Script::Cyrillic => "ru",
-        Script::Latin => "en",
-        Script::Hangul => "ko",
-        Script::Hiragana | Script::Katakana => "ja",
-        _ => declared.typst(),
-    }
 }
 
 /// Chinese or Japanese text cut into words (a dictionary segmenter:
@@ -372,22 +346,6 @@ mod tests {
         }
         assert!(!is_han('あ') && !is_han('한') && !is_han('a') && !is_han('。'));
         assert!(is_kana('あ') && is_kana('カ') && is_hangul('한'));
-    }
-
-    #[test]
-    fn text_in_another_script_is_set_in_its_language() {
-        assert_eq!(typst_lang(Lang::En, "Dr. Yilun Xu"), "en");
-        assert_eq!(typst_lang(Lang::En, "مرحبا بالعالم"), "ar");
-        assert_eq!(typst_lang(Lang::Fa, "دانشگاه تهران"), "fa");
-        assert_eq!(typst_lang(Lang::En, "डॉ. अनन्या शर्मा (IIT)"), "hi");
-        assert_eq!(typst_lang(Lang::En, "Prof. शर्मा (IIT Delhi)"), "en", "mostly Latin");
-        assert_eq!(typst_lang(Lang::Zh, "静园五院204室"), "zh");
-        assert_eq!(typst_lang(Lang::ZhHant, "國立臺灣大學"), "zh-tw");
-        assert_eq!(typst_lang(Lang::Ja, "早稲田大学"), "ja");
-        assert_eq!(typst_lang(Lang::En, "שלום"), "he");
-        assert_eq!(typst_lang(Lang::En, "2024 · 16:00"), "en");
-        assert_eq!(typst_lang(Lang::De, "Universität Duisburg-Essen"), "de");
-        assert_eq!(typst_lang(Lang::De, "Москва"), "ru");
     }
 
     #[test]

@@ -30,9 +30,7 @@ use crate::pipeline::{self, PosterJob, Produced};
 use crate::programme::{self, Programme, ProgrammeJob};
 use crate::sync::LockAnyway;
 
-/// Typst recurses deeply: a layout needs more than a default thread's stack
-/// (2 MB; Typst's own CLI also lays out on a larger one).
-pub const STACK_SIZE: usize = 32 << 20;
+pub use crate::limits::STACK_SIZE;
 
 /// A reply larger than this is not one (a PNG of A4 at 1200 ppi is ~100 MB).
 const MAX_FRAME_BYTES: u32 = 1 << 30;

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::positions::KeyPath;
 use super::texts::Texts;
-use crate::text::{is_han, is_hangul, is_kana};
+pub use crate::text::Writing;
+use crate::text::{Script, dominant_script, is_han, is_hangul, is_kana, writing_of};
 
 /// A language a poster can be in (its headings and dates), and the keys of
 /// a text written per language.
@@ -38,22 +39,6 @@ pub enum Lang {
     Hi,
     Bn,
     Th,
-}
-
-/// The writing systems the languages are in, for telling which language a
-/// string written once is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Writing {
-    Latin,
-    Cyrillic,
-    Han,
-    Kana,
-    Hangul,
-    Arabic,
-    Hebrew,
-    Devanagari,
-    Bengali,
-    Thai,
 }
 
 impl Lang {
@@ -161,6 +146,47 @@ impl Lang {
             Writing::Arabic => Some(Lang::Ar),
             Writing::Hebrew => Some(Lang::He),
             _ => None,
+        }
+    }
+
+    /// The language Typst should set `s` in (its shaping, line breaking,
+    /// hyphenation and direction): the language it was declared in, unless it
+    /// is mostly in a script of another language (an Arabic name in an English
+    /// poster is set as Arabic). A Typst code: `en`, `zh-tw`, `ta`.
+    pub fn typst_for(self, s: &str) -> &'static str {
+        let Some(dominant) = dominant_script(s) else { return self.typst() };
+        if writing_of(s) == Some(self.writing()) || (dominant == Script::Han && self == Lang::Ja) {
+            return self.typst();
+        }
+        match dominant {
+            Script::Arabic => match self {
+                Lang::Fa | Lang::Ur => self.typst(),
+                _ => "ar",
+            },
+            Script::Hebrew => "he",
+            Script::Devanagari => "hi",
+            Script::Bengali => "bn",
+            Script::Thai => "th",
+            Script::Tamil => "ta",
+            Script::Telugu => "te",
+            Script::Kannada => "kn",
+            Script::Malayalam => "ml",
+            Script::Gujarati => "gu",
+            Script::Gurmukhi => "pa",
+            Script::Oriya => "or",
+            Script::Sinhala => "si",
+            Script::Armenian => "hy",
+            Script::Georgian => "ka",
+            Script::Ethiopic => "am",
+            Script::Khmer => "km",
+            Script::Lao => "lo",
+            Script::Myanmar => "my",
+            Script::Greek => "el",
+            Script::Cyrillic => "ru",
+            Script::Latin => "en",
+            Script::Hangul => "ko",
+            Script::Hiragana | Script::Katakana => "ja",
+            _ => self.typst(),
         }
     }
 
@@ -385,4 +411,25 @@ pub fn text_fields(e: &Event) -> Vec<(KeyPath, &Text)> {
         out.push((root.key("organizer").key("name"), &o.name));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_in_another_script_is_set_in_its_language() {
+        assert_eq!(Lang::En.typst_for("Dr. Yilun Xu"), "en");
+        assert_eq!(Lang::En.typst_for("مرحبا بالعالم"), "ar");
+        assert_eq!(Lang::Fa.typst_for("دانشگاه تهران"), "fa");
+        assert_eq!(Lang::En.typst_for("डॉ. अनन्या शर्मा (IIT)"), "hi");
+        assert_eq!(Lang::En.typst_for("Prof. शर्मा (IIT Delhi)"), "en", "mostly Latin");
+        assert_eq!(Lang::Zh.typst_for("静园五院204室"), "zh");
+        assert_eq!(Lang::ZhHant.typst_for("國立臺灣大學"), "zh-tw");
+        assert_eq!(Lang::Ja.typst_for("早稲田大学"), "ja");
+        assert_eq!(Lang::En.typst_for("שלום"), "he");
+        assert_eq!(Lang::En.typst_for("2024 · 16:00"), "en");
+        assert_eq!(Lang::De.typst_for("Universität Duisburg-Essen"), "de");
+        assert_eq!(Lang::De.typst_for("Москва"), "ru");
+    }
 }

@@ -13,7 +13,6 @@ use super::positions::KeyPath;
 use super::texts::{self, Texts};
 use crate::diag::{Diagnostic, Failure};
 use crate::limits::{MAX_MARKS_PER_LETTER, MAX_REPORTED_PROBLEMS, MAX_TEXT_CHARS};
-use crate::locale::dates::days_in_month;
 use crate::print::{Paper, Print};
 use crate::suggest::nearest;
 use crate::{files, templates};
@@ -516,11 +515,7 @@ impl Check<'_> {
         {
             self.error(
                 &path.key("end"),
-                format!(
-                    "the talk ends ({}) before it starts ({})",
-                    crate::locale::dates::hhmm(e),
-                    crate::locale::dates::hhmm(s)
-                ),
+                format!("the talk ends ({}) before it starts ({})", e.strftime("%H:%M"), s.strftime("%H:%M")),
                 Some("`end` must be later than `start` on the same day, in 24-hour time (2 pm is 14:00)".into()),
             );
             return None;
@@ -560,7 +555,7 @@ impl Check<'_> {
         match Date::new(y, m, d) {
             Ok(date) => Some(date),
             Err(_) => {
-                let days = days_in_month(y, m).unwrap_or(31);
+                let days = Date::new(y, m, 1).map_or(31, |first| first.days_in_month());
                 let month = jiff::civil::date(y, m, 1).strftime("%B %Y").to_string();
                 self.error(
                     path,

@@ -7,7 +7,7 @@ use crate::assets::{Assets, Picture, Qr};
 use crate::event::{Event, Lang, Markup, Reading, Shape, Text};
 use crate::locale::dates;
 use crate::locale::words::{date_languages, labels, registration_text};
-use crate::text::{cj_words, initials, join_lines, paragraphs, typst_lang};
+use crate::text::{cj_words, initials, join_lines, paragraphs};
 
 /// Version of the data layout templates receive, for custom templates.
 pub const SCHEMA: i64 = 1;
@@ -42,7 +42,7 @@ fn versions_with(t: &Text, reading: Reading, lines: fn(&str) -> String) -> Value
             .into_iter()
             .map(|(lang, s)| {
                 let text = lines(s);
-                let (code, region) = split_tag(typst_lang(lang, &text));
+                let (code, region) = split_tag(lang.typst_for(&text));
                 // Chinese and Japanese break between their words.
                 let words = (matches!(code, "zh" | "ja"))
                     .then(|| Value::Array(cj_words(&text).into_iter().map(string).collect::<Array>()));
@@ -64,7 +64,7 @@ fn long(t: &Text, reading: Reading) -> Value {
             .into_iter()
             .map(|(lang, s)| {
                 let paras: Array = paragraphs(s).iter().map(|p| string(p)).collect();
-                let (lang, region) = split_tag(typst_lang(lang, s));
+                let (lang, region) = split_tag(lang.typst_for(s));
                 dict([("lang", string(lang)), ("region", opt(region, string)), ("paragraphs", Value::Array(paras))])
             })
             .collect::<Array>(),

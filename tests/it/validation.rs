@@ -260,7 +260,12 @@ fn unknown_keys_suggest_the_nearest() {
     let e = one_error(&format!("{MINIMAL}photo: me.jpg\n"));
     assert!(e.contains("did you mean `speaker.photo`?"), "{e}");
     let e = one_error(&format!("{MINIMAL}zzz: 1\n"));
-    assert!(e.contains("the keys allowed at the top level are: abstract, digits, host, kind"), "{e}");
+    let allowed = e.split("the keys allowed at the top level are: ").nth(1).unwrap_or_default();
+    let keys: Vec<&str> = allowed.trim().split(", ").collect();
+    assert!(
+        keys.is_sorted() && ["title", "speaker", "time", "place", "abstract"].iter().all(|k| keys.contains(k)),
+        "{e}"
+    );
 }
 
 #[test]

@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
+use super::{BatchOptions, Outcome, TalkResult};
 use crate::assets::{AssetCache, Shape};
-use crate::batch::{BatchOptions, Outcome, TalkResult};
 use crate::contact_sheet::{self, Card, SheetJob};
 use crate::diag::{Diagnostic, Failure};
 use crate::event::Event;
@@ -29,7 +29,7 @@ pub struct SeriesOutput {
 
 /// The names the series' own files take, which no talk may, each with
 /// the file that takes it.
-pub(crate) fn reserved_names(options: &Options) -> Vec<(&'static str, String)> {
+pub(super) fn reserved_names(options: &Options) -> Vec<(&'static str, String)> {
     let has = |f: Format| options.formats.contains(&f);
     let mut names = Vec::new();
     if pipeline::needs_layout(options) {
@@ -52,7 +52,7 @@ const ALT_TEXTS: &str = "alt-text";
 
 /// The contact sheet and the programme (with posters), the calendar feed
 /// (with `ics`) and the alt texts (with `png`).
-pub(crate) fn make(
+pub(super) fn make(
     results: &[TalkResult],
     mut listed: Vec<(String, Event)>,
     options: &BatchOptions,

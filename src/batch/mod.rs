@@ -3,7 +3,7 @@
 //! writes its files. Talks that are up to date are skipped; one broken,
 //! looping or crashing talk never stops the others. The manifest is updated
 //! as each talk finishes; what concerns the whole series comes last
-//! (`series_outputs`). `render FILE` is a batch of one.
+//! (`batch/series.rs`). `render FILE` is a batch of one.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -18,11 +18,11 @@ use crate::incremental::{Entry, Manifest, fingerprint};
 use crate::layout::explain::explain;
 use crate::pipeline::{self, Options, Produced};
 use crate::series::{Checked, Talk};
-use crate::series_outputs;
 use crate::sync::LockAnyway;
 use crate::worker::{self, Answerless, Workers};
 
-pub use crate::series_outputs::SeriesOutput;
+mod series;
+pub use series::SeriesOutput;
 
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
@@ -134,7 +134,7 @@ pub fn run(
     on_done: &(dyn Fn(&TalkResult) + Sync),
 ) -> Report {
     let out_dir = &options.poster.out_dir;
-    let reserved = if options.series_outputs { series_outputs::reserved_names(&options.poster) } else { Vec::new() };
+    let reserved = if options.series_outputs { series::reserved_names(&options.poster) } else { Vec::new() };
     let claims = claim_names(&talks, &reserved, &options.poster.templates);
     // The talks that could be read and named, for the series' own files.
     let listed: Vec<(String, Event)> = (talks.iter().zip(&claims))
@@ -174,7 +174,7 @@ pub fn run(
     let mut manifest = run.manifest.into_inner_anyway();
     let mut report = Report { results, series: Vec::new() };
     if options.series_outputs && !interrupted() {
-        report.series = series_outputs::make(&report.results, listed, options, workers, &run.assets, &mut manifest);
+        report.series = series::make(&report.results, listed, options, workers, &run.assets, &mut manifest);
     }
     manifest.save();
     report
