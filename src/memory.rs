@@ -87,9 +87,10 @@ unsafe impl GlobalAlloc for CappedAlloc {
 /// Hands memory freed by the last talks back to the system. Allocators keep
 /// freed pages for reuse: with glibc a batch of 100 posters grew to ~270 MB
 /// of resident memory around a live heap under 20 MB (measured with massif).
-/// mimalloc purges on its own after a delay; collecting every tenth talk
-/// keeps the peak lower still (measured: 244 vs 252-277 MB for 100 talks)
-/// while freed pages are mostly reused, not faulted in again.
+/// mimalloc purges on its own (at once: `return_memory_promptly`);
+/// collecting every tenth talk kept the peak lower still (measured before
+/// that: 244 vs 252-277 MB for 100 talks) while freed pages are mostly
+/// reused, not faulted in again.
 pub fn release_free_memory() {
     static CALLS: AtomicUsize = AtomicUsize::new(0);
     if !CALLS.fetch_add(1, Ordering::Relaxed).is_multiple_of(10) {
@@ -98,10 +99,53 @@ pub fn release_free_memory() {
     collect_now();
 }
 
+/// The same two settings as environment variables, for a worker process:
+/// read when mimalloc starts, they hold from its first allocation (set
+/// later, they come after the arena the runtime's first allocations made).
+pub const ALLOCATOR_ENV: [(&str, &str); 2] = [("MIMALLOC_PURGE_DELAY", "0"), ("MIMALLOC_ARENA_EAGER_COMMIT", "0")];
+
+/// mimalloc's `purge_delay` and `arena_eager_commit`: their places in
+/// mimalloc.h's `mi_option_e`, which libmimalloc-sys does not name (a test
+/// checks both by their defaults).
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+
+/// Has mimalloc hand freed pages back to the system at once (its default
+/// waits a second) and commit arenas as they are used, not up front. Set by
+/// `batch` (a one-talk `render` spent 20 ms more with it, faulting pages in
+/// again); workers get `ALLOCATOR_ENV`. A batch's
+/// memory was mostly pages mimalloc kept for reuse: 94 mixed real talks
+/// peaked at 538 MB of PSS with its defaults, 381–401 MB with these
+/// settings, 263–271 MB with a shorter Typst cache too (`engine.rs`).
+pub fn return_memory_promptly() {
+    // Safety: setting an option is a store mimalloc reads when it next
+    // purges or reserves an arena.
+    unsafe {
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
+        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
+    }
+}
+
 /// Returns every unused page now.
 pub fn collect_now() {
     // Safety: mi_collect only returns unused pages; it is thread-safe.
     unsafe {
         libmimalloc_sys::mi_collect(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_options_set_are_mimallocs_purge_delay_and_arena_commit() {
+        // Their defaults in the mimalloc built (v3, options.c: 1000 ms and
+        // 2); no unit test sets them.
+        // Safety: reading an option.
+        let (delay, commit) = unsafe {
+            (libmimalloc_sys::mi_option_get(PURGE_DELAY), libmimalloc_sys::mi_option_get(ARENA_EAGER_COMMIT))
+        };
+        assert_eq!((delay, commit), (1000, 2));
     }
 }

@@ -324,7 +324,7 @@ struct Process {
 impl Process {
     fn start(exe: &PathBuf, font_dirs: &[PathBuf]) -> Result<Self, Lost> {
         let mut command = Command::new(exe);
-        command.arg("worker");
+        command.arg("worker").envs(crate::memory::ALLOCATOR_ENV);
         for dir in font_dirs {
             command.arg("--font-path").arg(dir);
         }

@@ -48,10 +48,10 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let what = if args.layout { "checked and laid out" } else { "checked" };
     let talks = if total == 1 { "talk" } else { "talks" };
     if problems.is_empty() {
-        println!("{total} {talks} {what}: no problems");
+        out!("{total} {talks} {what}: no problems");
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{total} {talks} {what}: {} with problems", problems.len());
+        out!("{total} {talks} {what}: {} with problems", problems.len());
         Ok(ExitCode::from(1))
     }
 }

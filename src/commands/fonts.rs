@@ -10,7 +10,7 @@ use talkposter::layout::Layouter;
 pub(super) fn list(args: FontsArgs) -> Result<ExitCode, Failure> {
     let library = Layouter::new(args.font_path).fonts(true)?;
     for (family, origin) in library.families() {
-        println!("{family:<40} {}", origin.describe());
+        out!("{family:<40} {}", origin.describe());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -17,7 +17,7 @@ pub(super) fn schema(args: SchemaArgs) -> Result<ExitCode, Failure> {
         SchemaKind::Event => format::event_schema(),
         SchemaKind::Series => format::series_schema(),
     };
-    print!("{text}");
+    crate::commands::print_out(format_args!("{text}"));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -53,9 +53,9 @@ pub(super) fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
         match super::new::create(&path, &yaml(&talk)) {
             Ok(()) => {
                 written += 1;
-                println!("wrote {}", path.display());
+                out!("wrote {}", path.display());
                 for w in &talk.warnings {
-                    println!("  to do: {w}");
+                    out!("  to do: {w}");
                 }
             }
             Err(f) => failures.push((talk.from, f)),
@@ -66,9 +66,9 @@ pub(super) fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
         diag::eprint(&f.0);
     }
     let files = if written == 1 { "talk file" } else { "talk files" };
-    println!("{written} {files} written to {}, {} failed", args.output.display(), failures.len());
+    out!("{written} {files} written to {}, {} failed", args.output.display(), failures.len());
     if written > 0 {
-        println!("next: add photos and biographies, then `talkposter batch {}`", args.output.display());
+        out!("next: add photos and biographies, then `talkposter batch {}`", args.output.display());
     }
     Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

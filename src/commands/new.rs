@@ -50,8 +50,8 @@ fn talk(path: &Path, date: &str) -> Result<ExitCode, Failure> {
     let text = TALK.replace("TALK_DATE", date).replace("TALK_FILE", &name).replace("TALK_STEM", &stem);
     create(path, &text)?;
     schema_beside(path, EVENT_SCHEMA_FILE, format::event_schema(), "event")?;
-    println!("wrote {}", path.display());
-    println!("next: fill it in, then run `talkposter watch {}`", path.display());
+    out!("wrote {}", path.display());
+    out!("next: fill it in, then run `talkposter watch {}`", path.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -68,8 +68,8 @@ fn series(dir: &Path, date: &str) -> Result<ExitCode, Failure> {
     create(&talk_file, &SERIES_TALK.replace("TALK_DATE", date))?;
     schema_beside(&series_file, SERIES_SCHEMA_FILE, format::series_schema(), "series")?;
     schema_beside(&series_file, EVENT_SCHEMA_FILE, format::event_schema(), "event")?;
-    println!("wrote {} and {}", series_file.display(), talk_file.display());
-    println!("next: fill them in, then run `talkposter batch {}`", dir.display());
+    out!("wrote {} and {}", series_file.display(), talk_file.display());
+    out!("next: fill them in, then run `talkposter batch {}`", dir.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -80,8 +80,8 @@ fn sheet(path: &Path, date: jiff::civil::Date) -> Result<ExitCode, Failure> {
     })?;
     let bytes = talkposter::sheet::blank::schedule(kind, date).map_err(Diagnostic::new)?;
     create_bytes(path, &bytes)?;
-    println!("wrote {}", path.display());
-    println!("next: one row per talk, then run `talkposter batch {}`", path.display());
+    out!("wrote {}", path.display());
+    out!("next: one row per talk, then run `talkposter batch {}`", path.display());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -31,7 +31,7 @@ pub(super) fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
         match r.outcome {
             Outcome::Rendered(paths, warnings) => {
                 diag::eprint(&warnings);
-                paths.iter().for_each(|p| println!("{}", p.display()));
+                paths.iter().for_each(|p| out!("{}", p.display()));
             }
             Outcome::UpToDate => {}
             Outcome::Failed(_) if batch::interrupted() => return Ok(ExitCode::from(130)),
@@ -57,6 +57,8 @@ pub(super) fn render_options(output: &OutputArgs) -> Result<BatchOptions, Failur
 
 /// `batch PATH…`: every talk, in parallel, with a summary at the end.
 pub(super) fn batch(args: BatchArgs) -> Result<ExitCode, Failure> {
+    // Many talks: memory counts more than the last few milliseconds.
+    talkposter::memory::return_memory_promptly();
     let programme_template = match &args.programme_template {
         Some(path) => template_arg(&path.to_string_lossy(), "--programme-template")?,
         None => TemplateRef::BuiltIn(templates::PROGRAMME.into()),
@@ -160,8 +162,8 @@ impl Progress {
                 }
                 bar.inc(1);
             }
-            // One println! is one whole line, even from several threads.
-            None => println!("{word:>10}  {}", r.label),
+            // One `out!` is one whole line, even from several threads.
+            None => out!("{word:>10}  {}", r.label),
         }
     }
 
@@ -175,12 +177,12 @@ impl Progress {
 fn summarize(report: &Report) {
     let rendered = report.count(|o| matches!(o, Outcome::Rendered(..)));
     let current = report.count(|o| matches!(o, Outcome::UpToDate));
-    println!("{rendered} rendered, {current} up to date, {} failed", report.failed());
+    out!("{rendered} rendered, {current} up to date, {} failed", report.failed());
     for output in &report.series {
         match &output.result {
             Ok(paths) => {
                 let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                println!("{}: {}", output.what, paths.join(", "));
+                out!("{}: {}", output.what, paths.join(", "));
                 if let Some(note) = &output.note {
                     diag::eprint(&[Diagnostic::new(note.clone()).warning()]);
                 }

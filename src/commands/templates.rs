@@ -7,7 +7,7 @@ use talkposter::templates::LAYOUTS;
 
 pub(super) fn list() -> Result<ExitCode, Failure> {
     for layout in LAYOUTS {
-        println!("{:<8} {}", layout.name, layout.about);
+        out!("{:<8} {}", layout.name, layout.about);
     }
     Ok(ExitCode::SUCCESS)
 }

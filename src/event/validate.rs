@@ -23,7 +23,7 @@ use crate::{files, templates};
 pub mod keys {
     use std::sync::OnceLock;
 
-    use super::super::format::{self, EventFile, Online, Organizer, Speaker, TimeValue};
+    use super::super::format;
 
     /// Each list in the schema's (alphabetical) order.
     struct Lists {
@@ -36,12 +36,9 @@ pub mod keys {
 
     fn lists() -> &'static Lists {
         static LISTS: OnceLock<Lists> = OnceLock::new();
-        LISTS.get_or_init(|| Lists {
-            event: format::keys_of::<EventFile>(),
-            speaker: format::keys_of::<Speaker>(),
-            time: format::keys_of::<TimeValue>(),
-            online: format::keys_of::<Online>(),
-            organizer: format::keys_of::<Organizer>(),
+        LISTS.get_or_init(|| {
+            let [event, speaker, time, online, organizer] = format::event_keys();
+            Lists { event, speaker, time, online, organizer }
         })
     }
 

@@ -398,3 +398,23 @@ fn completions_and_manual_page_cover_every_command() {
     }
     assert!(!page.contains("worker"));
 }
+
+/// A reader that stops early (`talkposter schema event | head -1`) ends the
+/// output quietly, not with "stopped on a bug".
+#[test]
+fn output_cut_short_by_its_reader_is_not_a_bug() {
+    use std::io::Read;
+    let mut child = std::process::Command::new(crate::common::binary())
+        .args(["schema", "event"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe's reading end is closed here, before the schema is all written.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(&first, b"{");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -61,7 +61,7 @@ pub(super) fn run(args: WatchArgs) -> Result<ExitCode, Failure> {
         let wanted = Watched::of(&args, &last_known);
         if wanted != watched || !said {
             watched.move_to(wanted, watcher.as_mut());
-            println!("watching {} for changes (Ctrl-C to stop)", watched.describe(&args.event));
+            out!("watching {} for changes (Ctrl-C to stop)", watched.describe(&args.event));
             said = true;
         }
         wait_for_change(&rx, &watched)?;
@@ -98,7 +98,7 @@ fn render_once(args: &WatchArgs, workers: &talkposter::worker::Workers) -> Optio
         Ok(o) => o,
         Err(f) => {
             diag::eprint(&f.0);
-            println!("{} not rendered: a template named on the command line has a problem (above)", clock());
+            out!("{} not rendered: a template named on the command line has a problem (above)", clock());
             return None;
         }
     };
@@ -106,7 +106,7 @@ fn render_once(args: &WatchArgs, workers: &talkposter::worker::Workers) -> Optio
         Ok(t) => t,
         Err(f) => {
             diag::eprint(&f.0);
-            println!("{} not rendered: the series file has a problem (above)", clock());
+            out!("{} not rendered: the series file has a problem (above)", clock());
             return None;
         }
     };
@@ -126,14 +126,14 @@ fn render_once(args: &WatchArgs, workers: &talkposter::worker::Workers) -> Optio
             Outcome::Rendered(paths, warnings) => {
                 diag::eprint(&warnings);
                 let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                println!("{} rendered {} ({ms} ms)", clock(), paths.join(", "));
+                out!("{} rendered {} ({ms} ms)", clock(), paths.join(", "));
             }
             Outcome::UpToDate => {}
             Outcome::Failed(f) => {
                 diag::eprint(&f.0);
                 let n = f.0.len();
                 let problems = if n == 1 { "1 problem".to_string() } else { format!("{n} problems") };
-                println!("{} not rendered: {problems} (above); the last good poster is kept", clock());
+                out!("{} not rendered: {problems} (above); the last good poster is kept", clock());
             }
         }
     }
