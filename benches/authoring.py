@@ -15,7 +15,7 @@ Uses the release binary (cargo build --release).
 import os, shutil, statistics, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target/release/talkposter")
+BIN = os.environ.get("BIN") or os.path.join(ROOT, "target/release/talkposter")
 EVENT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "events/2024-06-13-yilun-xu.yaml")
 
 
