@@ -156,9 +156,8 @@ pub struct Workers {
 impl Workers {
     /// Worker processes start at once, so that their start-up (loading the
     /// program, building the engine) overlaps the reading of the talks.
-    /// With `ProcessesWhenNeeded`, it is this process's layouter that gets
-    /// ready (on a thread of its own) while the talk is read, and worker
-    /// processes start only when a job needs one.
+    /// With `ProcessesWhenNeeded`, worker processes start only when a job
+    /// needs one (see `warm_up` for this process's own layouter).
     pub fn new(isolation: Isolation, slots: usize, font_dirs: Vec<PathBuf>, time_limit: Duration) -> Self {
         let slots = (0..slots.max(1))
             .map(|_| match &isolation {
@@ -166,14 +165,19 @@ impl Workers {
                 Isolation::ProcessesWhenNeeded { .. } | Isolation::InProcess => Mutex::new(None),
             })
             .collect();
-        let layouter = Arc::new(OnceLock::new());
-        if matches!(isolation, Isolation::ProcessesWhenNeeded { .. }) {
-            let (layouter, font_dirs) = (layouter.clone(), font_dirs.clone());
+        Workers { isolation, font_dirs, time_limit, layouter: Arc::new(OnceLock::new()), slots }
+    }
+
+    /// With `ProcessesWhenNeeded`: gets this process's layouter ready on a
+    /// thread of its own, while the talk is read. Only worth it when a
+    /// poster will be laid out (not for a calendar file alone).
+    pub fn warm_up(&self) {
+        if matches!(self.isolation, Isolation::ProcessesWhenNeeded { .. }) {
+            let (layouter, font_dirs) = (self.layouter.clone(), self.font_dirs.clone());
             let _ = std::thread::Builder::new().name("warm-up".into()).spawn(move || {
                 warmed(&layouter, font_dirs);
             });
         }
-        Workers { isolation, font_dirs, time_limit, layouter, slots }
     }
 
     pub fn slots(&self) -> usize {

@@ -14,7 +14,7 @@ use talkposter::batch::{self, BatchOptions, Outcome, Report, TalkResult};
 use talkposter::diag::{self, Diagnostic, Failure};
 use talkposter::event::TemplateRef;
 use talkposter::outputs::announcement::Announcer;
-use talkposter::pipeline::Options;
+use talkposter::pipeline::{self, Options};
 use talkposter::worker::{Isolation, Workers};
 use talkposter::{contact_sheet, incremental, series, templates};
 
@@ -25,6 +25,9 @@ pub(super) fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
     // One talk: laid out in this process when it runs only talkposter's own
     // code (see `Isolation::ProcessesWhenNeeded`).
     let workers = start_workers(&args.output.font_path, Duration::from_secs(args.output.time_limit), 1, true)?;
+    if pipeline::needs_layout(&options.poster) {
+        workers.warm_up();
+    }
     let talks = series::collect(std::slice::from_ref(&args.event), &Default::default())?;
     let report = batch::run(talks, &options, &workers, &|_| {});
     for r in report.results {
