@@ -394,10 +394,19 @@ fn finish(schema: Schema, id: &str) -> String {
     text
 }
 
+/// The keys each map of an event file may hold, in the schema's
+/// (alphabetical) order.
+pub struct EventKeys {
+    pub event: Vec<String>,
+    pub speaker: Vec<String>,
+    pub time: Vec<String>,
+    pub online: Vec<String>,
+    pub organizer: Vec<String>,
+}
+
 /// The keys each map of an event file may hold, from one pass over the
-/// schema's types (not inlined, so each type is described once): the
-/// event's own, then its `speaker`, `time`, `online` and `organizer` maps'.
-pub fn event_keys() -> [Vec<String>; 5] {
+/// schema's types (not inlined, so each type is described once).
+pub fn event_keys() -> EventKeys {
     let schema = SchemaSettings::draft07().into_generator().into_root_schema_for::<EventFile>();
     let keys = |v: Option<&Value>| -> Vec<String> {
         v.and_then(|v| v.get("properties"))
@@ -406,7 +415,13 @@ pub fn event_keys() -> [Vec<String>; 5] {
             .unwrap_or_default()
     };
     let defined = |name: &str| keys(schema.get("definitions").and_then(|d| d.get(name)));
-    [keys(Some(schema.as_value())), defined("Speaker"), defined("TimeValue"), defined("Online"), defined("Organizer")]
+    EventKeys {
+        event: keys(Some(schema.as_value())),
+        speaker: defined("Speaker"),
+        time: defined("TimeValue"),
+        online: defined("Online"),
+        organizer: defined("Organizer"),
+    }
 }
 
 /// The JSON Schema of an event file.
@@ -449,7 +464,7 @@ mod tests {
     fn the_schema_has_the_validators_keys() {
         let schema: Value = serde_json::from_str(&event_schema()).unwrap();
         assert_eq!(keys(&schema, &["title"]), sorted(&crate::event::Lang::all_codes()));
-        let [event, speaker, time, online, organizer] = event_keys();
+        let EventKeys { event, speaker, time, online, organizer } = event_keys();
         for list in [&event, &speaker, &time, &online, &organizer] {
             assert!(list.len() >= 4, "{list:?}");
         }

@@ -23,23 +23,11 @@ use crate::{files, templates};
 pub mod keys {
     use std::sync::OnceLock;
 
-    use super::super::format;
+    use super::super::format::{EventKeys, event_keys};
 
-    /// Each list in the schema's (alphabetical) order.
-    struct Lists {
-        event: Vec<String>,
-        speaker: Vec<String>,
-        time: Vec<String>,
-        online: Vec<String>,
-        organizer: Vec<String>,
-    }
-
-    fn lists() -> &'static Lists {
-        static LISTS: OnceLock<Lists> = OnceLock::new();
-        LISTS.get_or_init(|| {
-            let [event, speaker, time, online, organizer] = format::event_keys();
-            Lists { event, speaker, time, online, organizer }
-        })
+    fn lists() -> &'static EventKeys {
+        static LISTS: OnceLock<EventKeys> = OnceLock::new();
+        LISTS.get_or_init(event_keys)
     }
 
     fn names(list: &'static [String]) -> Vec<&'static str> {
