@@ -3,6 +3,11 @@
 //! (`stage<TAB>ms` lines).
 //! Used by benches/bench.sh:
 //!   cargo run --release --example stage-times -- FOLDER [TEMPLATE]
+//!
+//! With `STAGE_TYPST=N` it also prints the N Typst scopes (its own timing
+//! points: `iter (2)`, `linebreak_optimized`, ...) with the most time
+//! inside the layout stage, as `typst<TAB>scope<TAB>ms per talk<TAB>calls
+//! per talk` lines. Scopes nest, so their times overlap.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -19,7 +24,9 @@ fn main() {
         std::process::exit(2);
     };
     let template: Vec<TemplateRef> = args.next().map(|t| TemplateRef::File(PathBuf::from(t))).into_iter().collect();
+    let typst_scopes: Option<usize> = std::env::var("STAGE_TYPST").ok().and_then(|n| n.parse().ok());
     let layouter = Layouter::new(vec![]);
+    let mut scopes = ScopeTotals::default();
     let talks = series::collect(&[PathBuf::from(folder)], &Default::default()).unwrap_or_else(|f| fail(&f));
     let n = talks.len() as u32;
     let stages = ["assets", "layout", "pdf", "png 150 ppi", "thumbnail"];
@@ -36,8 +43,15 @@ fn main() {
         // A fresh cache: each talk pays for its own pictures, as a first run does.
         let assets = assets::prepare(&talk.event, &talk.origin, &AssetCache::default()).unwrap_or_else(|f| fail(&f));
         lap(0);
+        if typst_scopes.is_some() {
+            typst_timing::enable();
+        }
         let doc = layouter.layout(&talk.event, &assets, &template).unwrap_or_else(|p| fail_with(&p)).document;
         lap(1);
+        if typst_scopes.is_some() {
+            typst_timing::disable();
+            scopes.add_recorded();
+        }
         export::pdf(&doc, &talkposter::export::PdfStandards::default()).unwrap_or_else(|d| fail(&d.into()));
         lap(2);
         export::png(&doc, 150.0, None).unwrap_or_else(|d| fail(&d.into()));
@@ -49,6 +63,48 @@ fn main() {
         println!("{name}\t{:.1}", (t / n).as_secs_f64() * 1000.0);
     }
     println!("all\t{:.1}", (total.iter().sum::<Duration>() / n).as_secs_f64() * 1000.0);
+    if let Some(top) = typst_scopes {
+        scopes.print(top, n);
+    }
+}
+
+/// Time and calls per Typst timing scope, summed over talks. A scope inside
+/// one of the same name (a block in a block) counts once, the outer one.
+#[derive(Default)]
+struct ScopeTotals(std::collections::HashMap<String, (f64, u32)>);
+
+impl ScopeTotals {
+    /// Adds the scopes recorded since the last call (and clears them).
+    fn add_recorded(&mut self) {
+        let mut json = Vec::new();
+        typst_timing::export_json(&mut json, |_| (String::new(), 0)).expect("timings serialize");
+        let events: Vec<serde_json::Value> = serde_json::from_slice(&json).expect("timings are JSON");
+        let mut open: std::collections::HashMap<String, Vec<f64>> = Default::default();
+        for e in events {
+            let (Some(name), Some(ph), Some(ts)) = (e["name"].as_str(), e["ph"].as_str(), e["ts"].as_f64()) else {
+                continue;
+            };
+            let starts = open.entry(name.to_string()).or_default();
+            if ph == "B" {
+                starts.push(ts);
+            } else if let Some(start) = starts.pop()
+                && starts.is_empty()
+            {
+                let entry = self.0.entry(name.to_string()).or_default();
+                entry.0 += ts - start;
+                entry.1 += 1;
+            }
+        }
+    }
+
+    fn print(&self, top: usize, talks: u32) {
+        let mut rows: Vec<_> = self.0.iter().collect();
+        rows.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+        for (name, (micros, calls)) in rows.into_iter().take(top) {
+            let per_talk = micros / 1000.0 / f64::from(talks);
+            println!("typst\t{name}\t{per_talk:.1}\t{:.1}", f64::from(*calls) / f64::from(talks));
+        }
+    }
 }
 
 fn fail(f: &talkposter::diag::Failure) -> ! {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use typst::diag::{FileResult, Severity, SourceDiagnostic, Warned};
-use typst::foundations::{Bytes, Datetime, Dict};
+use typst::foundations::{Bytes, Datetime, Dict, IntoValue, Value};
 use typst::syntax::{DiagSpanKind, FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -74,15 +74,13 @@ impl Engine {
     /// `/talkposter/flyer.typ`) with `inputs` as `sys.inputs`. Errors come
     /// back located in their file.
     pub fn compile(&self, main: &str, inputs: Dict) -> Result<Compiled, Vec<Diagnostic>> {
-        let main = file_id(main)?;
-        let world = self
-            .typst
-            .world_builder(main)
-            .with_inputs(inputs)
-            .build()
-            .map_err(|e| vec![Diagnostic::new(format!("the layout engine could not start: {e}"))])?;
-        let world = Recording { inner: world, fonts: &self.fonts, read: Mutex::default() };
-        let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+        let inputs_markup = inputs.get("markup").ok().cloned();
+        let world = self.world(main, inputs)?;
+        let Warned { output, warnings } = if self.measures_nothing_placed(&inputs_markup) {
+            super::once::compile(&world).0
+        } else {
+            typst::compile::<PagedDocument>(&world)
+        };
         typst::comemo::evict(CACHE_MAX_AGE);
         match output {
             Ok(document) => {
@@ -91,6 +89,27 @@ impl Engine {
             }
             Err(errors) => Err(self.convert(&world, &errors)),
         }
+    }
+
+    /// Whether what the layout measures is known not to depend on where it
+    /// is (no counters, no positions): the built-in layouts with plain text
+    /// (`markup`, from the inputs). Those are compiled by `once`, in one
+    /// layout where Typst's loop takes two; a custom template, or the
+    /// event's own Typst markup, keeps Typst's loop.
+    fn measures_nothing_placed(&self, markup: &Option<Value>) -> bool {
+        self.folder.is_none() && markup.as_ref().is_none_or(|m| *m != "typst".into_value())
+    }
+
+    /// The world in which `main` is compiled with `inputs`.
+    fn world(&self, main: &str, inputs: Dict) -> Result<Recording<'_>, Vec<Diagnostic>> {
+        let main = file_id(main)?;
+        let world = self
+            .typst
+            .world_builder(main)
+            .with_inputs(inputs)
+            .build()
+            .map_err(|e| vec![Diagnostic::new(format!("the layout engine could not start: {e}"))])?;
+        Ok(Recording { inner: world, fonts: &self.fonts, read: Mutex::default() })
     }
 
     /// The real path and hash of each file of the template's folder read.
@@ -212,6 +231,74 @@ impl World for Recording<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assets::Assets;
+    use crate::layout::{fonts::FontSources, inputs, once};
+    use typst::foundations::Str;
+
+    fn built_ins() -> Engine {
+        let fonts = FontLibrary::new(&FontSources { dirs: Vec::new(), system: false }).unwrap();
+        Engine::new(Arc::new(fonts), None).unwrap()
+    }
+
+    fn pixels(document: &PagedDocument) -> Vec<u8> {
+        document
+            .pages()
+            .iter()
+            .flat_map(|p| {
+                typst_render::render(
+                    p,
+                    &typst_render::RenderOptions { pixel_per_pt: typst::utils::Scalar::new(1.0), render_bleed: false },
+                )
+                .data()
+                .to_vec()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_flyer_is_laid_out_once_and_comes_out_as_from_typsts_own_loop() {
+        // The seed talk (paths as seen from here).
+        let yaml = std::fs::read_to_string("events/2024-06-13-yilun-xu.yaml").unwrap().replace(" assets/", " events/assets/");
+        let event = crate::event::from_yaml(&yaml);
+        let assets = Assets { photos: vec![None], logo: None, online_qr: None, registration_qr: None };
+        let engine = built_ins();
+        let world = engine.world(&templates::builtin_path("flyer"), inputs::build(&event, &assets)).unwrap();
+        let (ours, layouts) = once::compile(&world);
+        let theirs = typst::compile::<PagedDocument>(&world);
+        assert_eq!(layouts, 1, "the flyer measures a good deal, and needs no second layout for it");
+        let (ours, theirs) = (ours.output.unwrap(), theirs.output.unwrap());
+        assert_eq!(ours.pages().len(), 1);
+        assert!(pixels(&ours) == pixels(&theirs), "the same poster as Typst's two layouts give");
+    }
+
+    #[test]
+    fn a_document_that_asks_for_its_page_count_is_laid_out_again() {
+        let engine = built_ins();
+        let mut inputs = Dict::new();
+        inputs.insert(Str::from("markup"), "typst".into_value());
+        inputs.insert(
+            Str::from("text"),
+            "page 1 of #context counter(page).final().first() #pagebreak() end".into_value(),
+        );
+        let world = engine.world(&templates::builtin_path(templates::CHECK_MARKUP), inputs).unwrap();
+        let (warned, layouts) = once::compile(&world);
+        assert_eq!(layouts, 2, "the count is known only after the first layout");
+        let document = warned.output.unwrap();
+        assert_eq!(document.pages().len(), 2);
+        let theirs = typst::compile::<PagedDocument>(&world).output.unwrap();
+        assert!(pixels(&document) == pixels(&theirs));
+    }
+
+    #[test]
+    fn custom_templates_and_typst_markup_keep_typsts_loop() {
+        let engine = built_ins();
+        assert!(engine.measures_nothing_placed(&None));
+        assert!(engine.measures_nothing_placed(&Some("plain".into_value())));
+        assert!(!engine.measures_nothing_placed(&Some("typst".into_value())));
+        let folder = tempfile::tempdir().unwrap();
+        let custom = Engine::new(engine.fonts.clone(), Some(folder.path())).unwrap();
+        assert!(!custom.measures_nothing_placed(&None));
+    }
 
     #[test]
     fn a_file_name_typst_cannot_take_is_an_error_not_a_panic() {

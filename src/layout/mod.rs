@@ -9,6 +9,7 @@ pub mod engine;
 pub mod explain;
 pub mod fonts;
 pub mod inputs;
+mod once;
 pub mod resolver;
 
 use std::collections::HashMap;
