@@ -36,28 +36,32 @@ fn main() {
         // The first layout the talk asks for (the flyer unless it says).
         let template = templates::choose(&template, &talk.event.templates).remove(0);
         let mut clock = Instant::now();
-        let mut lap = |i: usize| {
-            total[i] += clock.elapsed();
+        // The time since the last lap, added to stage `i` (none: not counted).
+        let mut lap = |i: Option<usize>| {
+            if let Some(i) = i {
+                total[i] += clock.elapsed();
+            }
             clock = Instant::now();
         };
         // A fresh cache: each talk pays for its own pictures, as a first run does.
         let assets = assets::prepare(&talk.event, &talk.origin, &AssetCache::default()).unwrap_or_else(|f| fail(&f));
-        lap(0);
+        lap(Some(0));
         if typst_scopes.is_some() {
             typst_timing::enable();
         }
         let doc = layouter.layout(&talk.event, &assets, &template).unwrap_or_else(|p| fail_with(&p)).document;
-        lap(1);
+        lap(Some(1));
         if typst_scopes.is_some() {
             typst_timing::disable();
             scopes.add_recorded();
+            lap(None);
         }
         export::pdf(&doc, &talkposter::export::PdfStandards::default()).unwrap_or_else(|d| fail(&d.into()));
-        lap(2);
+        lap(Some(2));
         export::png(&doc, 150.0, None).unwrap_or_else(|d| fail(&d.into()));
-        lap(3);
+        lap(Some(3));
         export::png_of_width(&doc, contact_sheet::THUMB_WIDTH).unwrap_or_else(|d| fail(&d.into()));
-        lap(4);
+        lap(Some(4));
     }
     for (name, t) in stages.iter().zip(total) {
         println!("{name}\t{:.1}", (t / n).as_secs_f64() * 1000.0);
