@@ -16,7 +16,10 @@
 #   - talkposter batch of N (PDF + PNG at 150 ppi): wall time, time per
 #     poster, peak memory;
 #   - the same batch with a copy of the flyer whose sizes are fixed (no
-#     fitting), to show what Typst's layout itself costs;
+#     fitting), to show what Typst's layout itself costs (the copy is a
+#     custom template, so it gets Typst's own compile loop: two layouts
+#     where it measures, where the built-in flyer takes one, see
+#     src/layout/once.rs);
 #   - one cold `talkposter render` of the seed event (PDF + PNG), best of 5;
 #   - the Typst CLI compiling the same flyer layout from the same YAML read
 #     with yaml() (benches/cli/adapter.typ): one run per PDF and one per PNG.
@@ -31,7 +34,8 @@
 #     lists nested 100,000 deep (each should take well under a second).
 # Peak memory is the sum of the proportional set sizes (PSS) of talkposter
 # and its workers, sampled every 50 ms: pages they share (the program and
-# its bundled fonts) are counted once, not once per process.
+# its bundled fonts) are counted once, not once per process
+# (benches/tree_peak.py, which also times the run).
 # Prints the figures and the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,26 +79,9 @@ measure() { # label, command...: prints "label seconds peak_kb"
   echo "$label $secs $kb"
 }
 
-tree_kb() { # pid: proportional set size (KB) of the process and its children (the workers); 0 once gone
-  local total=0 kb q
-  for q in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
-    kb=$(awk '/^Pss:/ { print $2 }' "/proc/$q/smaps_rollup" 2>/dev/null || true)
-    total=$(( total + ${kb:-0} ))
-  done
-  echo "$total"
-}
-
-measure_tree() { # label, command...: prints "label seconds peak_kb" (whole process tree)
+measure_tree() { # label, command...: prints "label seconds peak_kb" (whole process tree: the workers too)
   local label=$1; shift
-  local start; start=$(date +%s.%N)
-  "$@" > /dev/null 2> "$work/err" &
-  local pid=$! peak=0 kb
-  while kill -0 "$pid" 2>/dev/null; do
-    kb=$(tree_kb "$pid"); (( kb > peak )) && peak=$kb
-    sleep 0.05
-  done
-  wait "$pid" || true
-  echo "$label $(calc "$(date +%s.%N) - $start") $peak"
+  echo "$label $(python3 benches/tree_peak.py "$@")"
 }
 
 # The same flyer with every size fixed (nothing measured, no fitting; the
@@ -206,7 +193,7 @@ printf '%-44s %8.0fMB\n' "  peak memory (talkposter + workers)" "$(calc "$mixed_
 printf '%-44s %9.2fs\n' "talkposter batch of $N (PDF+PNG 150 ppi)" "$batch_s"
 printf '%-44s %8.1fms\n' "  per poster" "$(calc "$batch_s * 1000 / $N")"
 printf '%-44s %8.0fMB\n' "  peak memory (talkposter + workers)" "$(calc "$batch_kb / 1024")"
-printf '%-44s %9.2fs\n' "  the same with every size fixed (no fitting)" "$fixed_s"
+printf '%-44s %9.2fs\n' "  the same, sizes fixed (custom template)" "$fixed_s"
 (( HAVE_CLI )) && printf '%-44s %9.2fs\n' "typst CLI, $N PDF runs + $N PNG runs" "$cli_s"
 printf '%-44s %9.3fs\n' "talkposter render, seed event (cold)" "$one_s"
 printf '%-44s %8.0fMB\n' "  peak memory (the larger process)" "$(calc "$one_kb / 1024")"
