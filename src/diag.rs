@@ -352,6 +352,14 @@ fn shortened(text: &str, max: usize) -> String {
     }
 }
 
+/// Writes to stderr; a reader that has gone is not an error
+/// (`talkposter batch … 2>&1 | head`): `eprintln!` would panic there, and a
+/// panic hook that prints would then abort the whole run.
+pub fn print_err(text: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_fmt(text);
+}
+
 /// Prints diagnostics to stderr, in colour on a terminal.
 pub fn eprint(diagnostics: &[Diagnostic]) {
     use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};

@@ -506,7 +506,7 @@ pub fn install_panic_hook() {
         let what = said(info.payload());
         let at = info.location().map(|l| format!(" (at {}:{})", source_name(l.file()), l.line())).unwrap_or_default();
         if std::thread::current().name() != Some(LAYOUT_THREAD) {
-            eprintln!("talkposter stopped on a bug: {what}{at}");
+            crate::diag::print_err(format_args!("talkposter stopped on a bug: {what}{at}\n"));
         }
         *LAST_PANIC.lock_anyway() = Some(format!("{what}{at}"));
     }));

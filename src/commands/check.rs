@@ -42,7 +42,7 @@ pub(super) fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         problems.extend(lay_out(readable, &args)?);
     }
     for (label, diagnostics) in &problems {
-        eprintln!("\n{label}");
+        err!("\n{label}");
         diag::eprint(diagnostics);
     }
     let what = if args.layout { "checked and laid out" } else { "checked" };

@@ -62,7 +62,7 @@ pub(super) fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
         }
     }
     for (what, f) in &failures {
-        eprintln!("FAILED {what}");
+        err!("FAILED {what}");
         diag::eprint(&f.0);
     }
     let files = if written == 1 { "talk file" } else { "talk files" };

@@ -10,6 +10,14 @@ macro_rules! out {
     };
 }
 
+/// `eprintln!` without the panic when stderr's reader has gone (see
+/// `talkposter::diag::print_err`).
+macro_rules! err {
+    ($($arg:tt)*) => {
+        talkposter::diag::print_err(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod check;
 mod fonts;
 mod help;

@@ -124,7 +124,7 @@ fn schema_beside(file: &Path, name: &str, schema: String, kind: &str) -> Result<
     match std::fs::read_to_string(&path) {
         Ok(existing) if existing == schema => Ok(()),
         Ok(_) => {
-            eprintln!(
+            err!(
                 "note: `{}` is left as it was; `talkposter schema {kind} > {name}` writes the current one",
                 path.display()
             );

@@ -80,7 +80,7 @@ pub(super) fn batch(args: BatchArgs) -> Result<ExitCode, Failure> {
     progress.finish();
     summarize(&report);
     if batch::interrupted() {
-        eprintln!("interrupted: the talks above are written; run the same command again to make the rest");
+        err!("interrupted: the talks above are written; run the same command again to make the rest");
         return Ok(ExitCode::from(130));
     }
     Ok(if report.failed() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -197,7 +197,7 @@ fn summarize(report: &Report) {
         match &r.outcome {
             Outcome::Failed(f) => report_failure(&r.label, f),
             Outcome::Rendered(_, warnings) if !warnings.is_empty() => {
-                eprintln!("\nwarnings: {}", r.label);
+                err!("\nwarnings: {}", r.label);
                 diag::eprint(warnings);
             }
             _ => {}
@@ -206,6 +206,6 @@ fn summarize(report: &Report) {
 }
 
 fn report_failure(what: &str, f: &Failure) {
-    eprintln!("\nfailed: {what}");
+    err!("\nfailed: {what}");
     diag::eprint(&f.0);
 }

@@ -258,7 +258,8 @@ mod tests {
     #[test]
     fn the_flyer_is_laid_out_once_and_comes_out_as_from_typsts_own_loop() {
         // The seed talk (paths as seen from here).
-        let yaml = std::fs::read_to_string("events/2024-06-13-yilun-xu.yaml").unwrap().replace(" assets/", " events/assets/");
+        let yaml =
+            std::fs::read_to_string("events/2024-06-13-yilun-xu.yaml").unwrap().replace(" assets/", " events/assets/");
         let event = crate::event::from_yaml(&yaml);
         let assets = Assets { photos: vec![None], logo: None, online_qr: None, registration_qr: None };
         let engine = built_ins();

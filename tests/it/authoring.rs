@@ -418,3 +418,28 @@ fn output_cut_short_by_its_reader_is_not_a_bug() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Messages on stderr cut short too (`talkposter batch … 2>&1 | head`): the
+/// batch goes on and ends with its usual exit code, not an abort (a panic
+/// on the closed stderr, then another in the hook that reports panics).
+#[test]
+fn messages_cut_short_by_their_reader_do_not_stop_a_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = "title: A good talk\nspeaker: {name: B}\ntime: {date: 2025-03-03, start: \"16:00\"}\nplace: there\n";
+    std::fs::write(dir.path().join("good.yaml"), good).unwrap();
+    let bad = "title: x\nspeaker: {name: A}\ntime: {date: 2025-02-30, start: \"16:00\"}\nplace: here\n";
+    std::fs::write(dir.path().join("bad.yaml"), bad).unwrap();
+    let out = dir.path().join("out");
+    let mut child = std::process::Command::new(crate::common::binary())
+        .args(["batch", crate::common::s(dir.path()), "-o", crate::common::s(&out), "--format", "pdf"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Both readers gone before anything is said.
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "one talk failed: exit code 1, not {status:?}");
+    assert!(out.join("good.pdf").exists(), "the good talk is rendered");
+}

@@ -79,7 +79,7 @@ fn start_watcher(tx: mpsc::Sender<notify::Result<notify::Event>>, poll: bool) ->
         match notify::recommended_watcher(tx.clone()) {
             Ok(w) => return Ok(Box::new(w)),
             Err(e) => {
-                eprintln!("note: cannot be told of changes ({e}); looking at the files every {} ms", POLL.as_millis())
+                err!("note: cannot be told of changes ({e}); looking at the files every {} ms", POLL.as_millis())
             }
         }
     }
@@ -203,7 +203,7 @@ impl Watched {
         }
         for new in next.folders.difference(&self.folders) {
             if let Err(e) = watcher.watch(new, RecursiveMode::NonRecursive) {
-                eprintln!("warning: cannot watch {}: {e}", new.display());
+                err!("warning: cannot watch {}: {e}", new.display());
             }
         }
         *self = next;
@@ -239,7 +239,7 @@ fn wait_for_change(rx: &mpsc::Receiver<notify::Result<notify::Event>>, watched: 
         match rx.recv().map_err(|_| stopped())? {
             Ok(event) if concerns(&event) => break ends_a_save(&event.kind),
             Ok(_) => {}
-            Err(e) => eprintln!("warning: watching: {e}"),
+            Err(e) => err!("warning: watching: {e}"),
         }
     };
     loop {
