@@ -160,9 +160,9 @@ impl Check<'_> {
                 *slot = text;
             }
         }
-        if online.is_none() && f.get("online").is_none() && texts.place.is_none() {
-            // Reports the missing or empty key (the value, if any, was read above).
-            self.required_with_help(&f, "place", "or give `online: {url: …}` for a remote talk", |_, _, _| None::<()>);
+        // A place given but wrong was reported when it was read, above.
+        if online.is_none() && f.get("online").is_none() && f.get("place").is_none() {
+            self.missing(&f, "place", "or give `online: {url: …}` for a remote talk");
         }
         let registration = self.optional(&f, "registration", |c, v, p| c.registration(v, p));
         // Without `language:`, a poster whose title and abstract are in a
@@ -208,36 +208,35 @@ impl Check<'_> {
         key: &str,
         read: impl FnOnce(&mut Self, &Value, &KeyPath) -> Option<T>,
     ) -> Option<T> {
-        self.required_with_help(f, key, "", read)
-    }
-
-    fn required_with_help<T>(
-        &mut self,
-        f: &Fields,
-        key: &str,
-        extra: &str,
-        read: impl FnOnce(&mut Self, &Value, &KeyPath) -> Option<T>,
-    ) -> Option<T> {
         match f.get(key) {
             Some((v, p)) => read(self, v, &p),
-            None if f.misspelled.contains(&key) => None,
             None => {
-                let path = f.path.key(key);
-                let (mut d, verb) = if f.has_key(key) {
-                    (self.origin.error(&path, "is empty"), "write it")
-                } else {
-                    let d = self.origin.error(&f.path, format!("the required key `{key}` is missing"));
-                    (d.key(path.to_string()), "add it")
-                };
-                if let Some(ex) = example_for(&path.to_string()) {
-                    let extra = if extra.is_empty() { String::new() } else { format!(", {extra}") };
-                    d = d.help(format!("{verb}, e.g. `{ex}`{extra}"));
-                }
-                if !self.full() {
-                    self.errors.push(d);
-                }
+                self.missing(f, key, "");
                 None
             }
+        }
+    }
+
+    /// Reports the required `key` of `f` as missing or empty (`extra`: more
+    /// help after the example), unless it is there under a misspelt name
+    /// (that was reported with the unknown keys).
+    fn missing(&mut self, f: &Fields, key: &str, extra: &str) {
+        if f.misspelled.contains(&key) {
+            return;
+        }
+        let path = f.path.key(key);
+        let (mut d, verb) = if f.has_key(key) {
+            (self.origin.error(&path, "is empty"), "write it")
+        } else {
+            let d = self.origin.error(&f.path, format!("the required key `{key}` is missing"));
+            (d.key(path.to_string()), "add it")
+        };
+        if let Some(ex) = example_for(&path.to_string()) {
+            let extra = if extra.is_empty() { String::new() } else { format!(", {extra}") };
+            d = d.help(format!("{verb}, e.g. `{ex}`{extra}"));
+        }
+        if !self.full() {
+            self.errors.push(d);
         }
     }
 
