@@ -99,30 +99,42 @@ pub fn release_free_memory() {
     collect_now();
 }
 
-/// The same two settings as environment variables, for a worker process:
-/// read when mimalloc starts, they hold from its first allocation (set
-/// later, they come after the arena the runtime's first allocations made).
-pub const ALLOCATOR_ENV: [(&str, &str); 2] = [("MIMALLOC_PURGE_DELAY", "0"), ("MIMALLOC_ARENA_EAGER_COMMIT", "0")];
+/// mimalloc's options that make it hand freed pages back to the system at
+/// once (`purge_delay`: its default waits a second) and commit arenas as
+/// they are used, not up front (`arena_eager_commit`), each with its
+/// environment variable and the value set. Option numbers are their places
+/// in mimalloc.h's `mi_option_e`, which libmimalloc-sys does not name (a
+/// test checks both by their defaults).
+struct Setting {
+    option: libmimalloc_sys::mi_option_t,
+    env: &'static str,
+    value: std::ffi::c_long,
+}
 
-/// mimalloc's `purge_delay` and `arena_eager_commit`: their places in
-/// mimalloc.h's `mi_option_e`, which libmimalloc-sys does not name (a test
-/// checks both by their defaults).
-const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+const PROMPT_RETURN: [Setting; 2] = [
+    Setting { option: 15, env: "MIMALLOC_PURGE_DELAY", value: 0 },
+    Setting { option: 4, env: "MIMALLOC_ARENA_EAGER_COMMIT", value: 0 },
+];
 
-/// Has mimalloc hand freed pages back to the system at once (its default
-/// waits a second) and commit arenas as they are used, not up front. Set by
-/// `batch` (a one-talk `render` spent 20 ms more with it, faulting pages in
-/// again); workers get `ALLOCATOR_ENV`. A batch's
-/// memory was mostly pages mimalloc kept for reuse: 94 mixed real talks
-/// peaked at 538 MB of PSS with its defaults, 381–401 MB with these
-/// settings, 263–271 MB with a shorter Typst cache too (`engine.rs`).
+/// The settings of `return_memory_promptly` as environment variables, for a
+/// worker process: read when mimalloc starts, they hold from its first
+/// allocation (set later, they come after the arena the runtime's first
+/// allocations made).
+pub fn allocator_env() -> impl Iterator<Item = (&'static str, String)> {
+    PROMPT_RETURN.iter().map(|s| (s.env, s.value.to_string()))
+}
+
+/// Has mimalloc return memory promptly (`PROMPT_RETURN`). Set by `batch`
+/// (a one-talk `render` spent 20 ms more with it, faulting pages in again);
+/// workers get `allocator_env`. A batch's memory was mostly pages mimalloc
+/// kept for reuse: 94 mixed real talks peaked at 538 MB of PSS with its
+/// defaults, 381–401 MB with these settings, 263–271 MB with a shorter
+/// Typst cache too (`engine.rs`).
 pub fn return_memory_promptly() {
-    // Safety: setting an option is a store mimalloc reads when it next
-    // purges or reserves an arena.
-    unsafe {
-        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
-        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
+    for s in &PROMPT_RETURN {
+        // Safety: setting an option is a store mimalloc reads when it next
+        // purges or reserves an arena.
+        unsafe { libmimalloc_sys::mi_option_set(s.option, s.value) };
     }
 }
 
@@ -143,9 +155,12 @@ mod tests {
         // Their defaults in the mimalloc built (v3, options.c: 1000 ms and
         // 2); no unit test sets them.
         // Safety: reading an option.
-        let (delay, commit) = unsafe {
-            (libmimalloc_sys::mi_option_get(PURGE_DELAY), libmimalloc_sys::mi_option_get(ARENA_EAGER_COMMIT))
-        };
-        assert_eq!((delay, commit), (1000, 2));
+        let defaults: Vec<_> =
+            PROMPT_RETURN.iter().map(|s| (s.env, unsafe { libmimalloc_sys::mi_option_get(s.option) })).collect();
+        assert_eq!(defaults, [("MIMALLOC_PURGE_DELAY", 1000), ("MIMALLOC_ARENA_EAGER_COMMIT", 2)]);
+        assert_eq!(
+            allocator_env().collect::<Vec<_>>(),
+            [("MIMALLOC_PURGE_DELAY", "0".to_string()), ("MIMALLOC_ARENA_EAGER_COMMIT", "0".to_string())]
+        );
     }
 }

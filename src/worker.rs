@@ -328,7 +328,7 @@ struct Process {
 impl Process {
     fn start(exe: &PathBuf, font_dirs: &[PathBuf]) -> Result<Self, Lost> {
         let mut command = Command::new(exe);
-        command.arg("worker").envs(crate::memory::ALLOCATOR_ENV);
+        command.arg("worker").envs(crate::memory::allocator_env());
         for dir in font_dirs {
             command.arg("--font-path").arg(dir);
         }
