@@ -10,11 +10,12 @@
 //! there is no document yet, so every answer changes in the second, and the
 //! second layout measures everything again (a built-in poster's fitting
 //! search is most of its time: about a third of it went to that second
-//! pass). The built-in layouts measure no counters or other
-//! location-dependent content, so here measured content always takes the
-//! measuring context's location (what Typst gives it in the first layout),
-//! and a document needs a second layout only for what it really asks (the
-//! programme's page count). Custom templates keep Typst's own loop.
+//! pass). The built-in layouts with plain text measure no counters or
+//! other location-dependent content, so here measured content always takes
+//! the measuring context's location (what Typst gives it in the first
+//! layout), and a document needs a second layout only for what it really
+//! asks (the programme's page count). Custom templates and the event's own
+//! Typst markup keep Typst's loop (`Engine::measures_nothing_placed`).
 
 use std::num::NonZeroUsize;
 
