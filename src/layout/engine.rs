@@ -240,19 +240,9 @@ mod tests {
         Engine::new(Arc::new(fonts), None).unwrap()
     }
 
-    fn pixels(document: &PagedDocument) -> Vec<u8> {
-        document
-            .pages()
-            .iter()
-            .flat_map(|p| {
-                typst_render::render(
-                    p,
-                    &typst_render::RenderOptions { pixel_per_pt: typst::utils::Scalar::new(1.0), render_bleed: false },
-                )
-                .data()
-                .to_vec()
-            })
-            .collect()
+    /// Each page as the PNG talkposter writes (72 ppi).
+    fn pixels(document: &PagedDocument) -> Vec<Vec<u8>> {
+        document.pages().iter().map(|p| crate::export::png_page(p, 72.0, "").unwrap()).collect()
     }
 
     #[test]
