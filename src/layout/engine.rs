@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use typst::diag::{FileResult, Severity, SourceDiagnostic, Warned};
-use typst::foundations::{Bytes, Datetime, Dict, IntoValue, Value};
+use typst::foundations::{Bytes, Datetime, Dict, IntoValue};
 use typst::syntax::{DiagSpanKind, FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -74,13 +74,10 @@ impl Engine {
     /// `/talkposter/flyer.typ`) with `inputs` as `sys.inputs`. Errors come
     /// back located in their file.
     pub fn compile(&self, main: &str, inputs: Dict) -> Result<Compiled, Vec<Diagnostic>> {
-        let inputs_markup = inputs.get("markup").ok().cloned();
+        let once = self.measures_nothing_placed(&inputs);
         let world = self.world(main, inputs)?;
-        let Warned { output, warnings } = if self.measures_nothing_placed(&inputs_markup) {
-            super::once::compile(&world).0
-        } else {
-            typst::compile::<PagedDocument>(&world)
-        };
+        let Warned { output, warnings } =
+            if once { super::once::compile(&world).0 } else { typst::compile::<PagedDocument>(&world) };
         typst::comemo::evict(CACHE_MAX_AGE);
         match output {
             Ok(document) => {
@@ -93,11 +90,11 @@ impl Engine {
 
     /// Whether what the layout measures is known not to depend on where it
     /// is (no counters, no positions): the built-in layouts with plain text
-    /// (`markup`, from the inputs). Those are compiled by `once`, in one
-    /// layout where Typst's loop takes two; a custom template, or the
-    /// event's own Typst markup, keeps Typst's loop.
-    fn measures_nothing_placed(&self, markup: &Option<Value>) -> bool {
-        self.folder.is_none() && markup.as_ref().is_none_or(|m| *m != "typst".into_value())
+    /// (the inputs' `markup`). Those are compiled by `once`, in one layout
+    /// where Typst's loop takes two; a custom template, or the event's own
+    /// Typst markup, keeps Typst's loop.
+    fn measures_nothing_placed(&self, inputs: &Dict) -> bool {
+        self.folder.is_none() && inputs.get("markup").map_or(true, |m| *m != "typst".into_value())
     }
 
     /// The world in which `main` is compiled with `inputs`.
@@ -283,12 +280,13 @@ mod tests {
     #[test]
     fn custom_templates_and_typst_markup_keep_typsts_loop() {
         let engine = built_ins();
-        assert!(engine.measures_nothing_placed(&None));
-        assert!(engine.measures_nothing_placed(&Some("plain".into_value())));
-        assert!(!engine.measures_nothing_placed(&Some("typst".into_value())));
+        let markup = |m: &str| Dict::from_iter([(Str::from("markup"), m.into_value())]);
+        assert!(engine.measures_nothing_placed(&Dict::new()));
+        assert!(engine.measures_nothing_placed(&markup("plain")));
+        assert!(!engine.measures_nothing_placed(&markup("typst")));
         let folder = tempfile::tempdir().unwrap();
         let custom = Engine::new(engine.fonts.clone(), Some(folder.path())).unwrap();
-        assert!(!custom.measures_nothing_placed(&None));
+        assert!(!custom.measures_nothing_placed(&Dict::new()));
     }
 
     #[test]
