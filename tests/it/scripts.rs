@@ -46,6 +46,25 @@ fn each_script_is_set_in_the_font_made_for_it() {
 }
 
 #[test]
+fn text_in_a_language_takes_its_own_scripts_face_before_any_other() {
+    // The danda (।) is in the Devanagari and the Bengali faces. Bengali
+    // text used to get it from Devanagari, listed before Bengali; each
+    // language's own face now comes right after the Latin ones.
+    let out = tempfile::tempdir().unwrap();
+    let talk = repo().join("tests/corpus/bn-rajshahi-madhusudan-seminar.yaml");
+    let o = render(&talk, out.path(), &["--format", "pdf"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = out.path().join("bn-rajshahi-madhusudan-seminar.pdf");
+    drawn_in(&pdf, "মধুসূদন।", "NotoSansBengali");
+    assert!(
+        !pdf_font_chars(&pdf).iter().any(|(font, _)| font.contains("Devanagari")),
+        "a Bengali poster embeds Devanagari"
+    );
+    // Hindi keeps it in Devanagari.
+    drawn_in(&rendered("hindi", out.path()), "।", "NotoSansDevanagari");
+}
+
+#[test]
 fn the_text_of_left_to_right_scripts_extracts_as_written() {
     let out = tempfile::tempdir().unwrap();
     for (event, written) in [
