@@ -11,8 +11,10 @@
 #   - N copies of the seed event: talkposter batch against a warm Typst
 #     loop (benches/typst_py.py: one process per core, each compiling the
 #     same flyer with one Compiler kept warm);
-#   - the mixed real talks of tests/corpus and tests/demanding (lengths,
-#     panels, scripts) in one batch, per talk against the CLI's per talk;
+#   - the mixed talks (tests/demanding: strangers' talks retold, lengths,
+#     panels, schedules; tests/events: every script; the examples) in one
+#     batch, per talk against the CLI's per talk; a folder tests/corpus, kept
+#     on a machine but not in git, joins them when it is there;
 #   - talkposter batch of N (PDF + PNG at 150 ppi): wall time, time per
 #     poster, peak memory;
 #   - the same batch with a copy of the flyer whose sizes are fixed (no
@@ -94,8 +96,8 @@ sed '/^#import "\/talkposter\/lib.typ": \*$/a\
 grep -q '^#let fit(fields' "$work/fixed/flyer.typ"
 
 # N copies of one talk (the seed event), for talkposter and for a warm
-# Typst loop; and the mixed real talks of the test corpus (strangers'
-# announcements, the demanding talks: lengths, panels, scripts).
+# Typst loop; and the mixed talks (lengths, panels, scripts), all tracked
+# in git but a local tests/corpus, when there is one.
 mkdir -p "$work/copies"
 cp -r events/assets "$work/copies/assets"
 copies=()
@@ -106,7 +108,8 @@ for i in $(seq 1 "$N"); do
   copies+=("$name")
 done
 mkdir -p "$work/mixed"
-cp tests/corpus/*.yaml tests/demanding/*.yaml events/*.yaml "$work/mixed/"
+cp tests/demanding/*.yaml tests/events/*/*.yaml events/*.yaml "$work/mixed/"
+if compgen -G 'tests/corpus/*.yaml' > /dev/null; then cp tests/corpus/*.yaml "$work/mixed/"; fi
 cp -r events/assets "$work/mixed/assets"
 mixed_n=$(ls "$work/mixed"/*.yaml | wc -l)
 HAVE_PY=1

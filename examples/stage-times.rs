@@ -7,7 +7,9 @@
 //! With `STAGE_TYPST=N` it also prints the N Typst scopes (its own timing
 //! points: `iter (2)`, `linebreak_optimized`, ...) with the most time
 //! inside the layout stage, as `typst<TAB>scope<TAB>ms per talk<TAB>calls
-//! per talk` lines. Scopes nest, so their times overlap.
+//! per talk` lines. Scopes nest, so their times overlap. With `STAGE_EACH=1`
+//! it also prints each talk's own milliseconds per stage, as `talk<TAB>stem`
+//! then one column per stage (the first talk pays for what is built once).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -25,6 +27,7 @@ fn main() {
     };
     let template: Vec<TemplateRef> = args.next().map(|t| TemplateRef::File(PathBuf::from(t))).into_iter().collect();
     let typst_scopes: Option<usize> = std::env::var("STAGE_TYPST").ok().and_then(|n| n.parse().ok());
+    let each = std::env::var_os("STAGE_EACH").is_some();
     let layouter = Layouter::new(vec![]);
     let mut scopes = ScopeTotals::default();
     let talks = series::collect(&[PathBuf::from(folder)], &Default::default()).unwrap_or_else(|f| fail(&f));
@@ -32,6 +35,8 @@ fn main() {
     let stages = ["assets", "layout", "pdf", "png 150 ppi", "thumbnail"];
     let mut total = [Duration::ZERO; 5];
     for talk in talks {
+        let stem = talk.stem;
+        let before = total;
         let talk = talk.checked.unwrap_or_else(|f| fail(&f));
         // The first layout the talk asks for (the flyer unless it says).
         let template = templates::choose(&template, &talk.event.templates).remove(0);
@@ -62,6 +67,11 @@ fn main() {
         lap(Some(3));
         export::png_of_width(&doc, contact_sheet::THUMB_WIDTH).unwrap_or_else(|d| fail(&d.into()));
         lap(Some(4));
+        if each {
+            let ms: Vec<String> =
+                total.iter().zip(before).map(|(t, b)| format!("{:.1}", (*t - b).as_secs_f64() * 1000.0)).collect();
+            println!("talk\t{stem}\t{}", ms.join("\t"));
+        }
     }
     for (name, t) in stages.iter().zip(total) {
         println!("{name}\t{:.1}", (t / n).as_secs_f64() * 1000.0);
