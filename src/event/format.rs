@@ -163,7 +163,7 @@ pub struct TimeValue {
     /// The day, YYYY-MM-DD: 2024-06-13.
     #[schemars(regex(pattern = r"^\d{4}-\d{1,2}-\d{1,2}$"))]
     pub date: String,
-    /// When it starts: 16:00, 4pm, 4:30 PM or 16.00.
+    /// When it starts: 16:00, 4pm, 4:30 PM, 16.00, 16h30, 16 Uhr, 下午4点, 午後4時, 오후 4시.
     pub start: Option<Clock>,
     /// When it ends, after the start. Calendar entries without it last 90 minutes.
     pub end: Option<Clock>,
@@ -172,16 +172,12 @@ pub struct TimeValue {
     pub timezone: Option<String>,
 }
 
-/// A time of day: 16:00 (24-hour), 4pm, 4:30 PM, 16.00.
+/// A time of day: 16:00 (24-hour), 4pm, 4:30 PM, 16.00, 16h30, 16 Uhr,
+/// 下午4点, 午後4時, 오후 4시, in any script's digits (see `clock`).
 #[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum Clock {
-    Written(
-        #[schemars(regex(
-            pattern = r"^\s*(([01]?[0-9]|2[0-3])[:.][0-5][0-9]|(0?[1-9]|1[0-2])([:.][0-5][0-9])?\s*([aApP]\.?[mM]\.?))\s*$"
-        ))]
-        String,
-    ),
+    Written(#[schemars(regex(pattern = super::clock::pattern()))] String),
     /// 16.00 written without quotes.
     Number(#[schemars(range(min = 0.0, max = 23.59))] f64),
 }

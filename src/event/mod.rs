@@ -1,6 +1,7 @@
 //! Reading an event file: read once, parse (the values, and where each key
 //! stands: see `source`), then validate into a typed model.
 
+pub mod clock;
 pub mod format;
 pub mod model;
 pub mod origin;

@@ -7,6 +7,7 @@ use std::path::Path;
 use jiff::civil::{Date, Time};
 use serde_yaml::Value;
 
+use super::clock::{self, ClockError};
 use super::model::*;
 use super::origin::Origin;
 use super::positions::KeyPath;
@@ -552,9 +553,10 @@ impl Check<'_> {
     }
 
     /// A time of day: `16:00`, and the forms people write when the meaning
-    /// is clear: `16.00`, `4pm`, `4:30 PM`, `4 p.m.`.
+    /// is clear: `16.00`, `4pm`, `4:30 PM`, `16h30`, `下午4点` (see `clock`).
     fn clock(&mut self, v: &Value, path: &KeyPath) -> Option<Time> {
-        const HELP: &str = "write the time as HH:MM in 24-hour time, e.g. \"16:00\" (4pm and 16.00 work too)";
+        const HELP: &str =
+            "write the time as HH:MM in 24-hour time, e.g. \"16:00\" (4pm, 16.00, 16h00, 16 Uhr and 下午4点 work too)";
         let s = match v {
             Value::String(s) => s.trim().to_string(),
             // `start: 16.00` unquoted is a number to YAML: read what was written.
@@ -568,15 +570,32 @@ impl Check<'_> {
                 return None;
             }
         };
-        let (message, help) = match parse_clock(&s) {
+        let (message, help) = match clock::parse(&s) {
             Ok((h, m)) => return Time::new(h, m, 0, 0).ok(),
-            Err(ClockError::OutOfRange) => ("is not a time of day", "hours go from 00 to 23 and minutes from 00 to 59"),
-            Err(ClockError::TwelveHour) => {
-                ("is not a time of day", "with am or pm the hour goes from 1 to 12: write 4pm, or 16:00")
+            Err(ClockError::OutOfRange) => {
+                ("is not a time of day", "hours go from 00 to 23 and minutes from 00 to 59".to_string())
             }
-            Err(ClockError::Shape) => ("is not a time in the form HH:MM", HELP),
+            Err(ClockError::TwelveHour) if s.is_ascii() => {
+                ("is not a time of day", "with am or pm the hour goes from 1 to 12: write 4pm, or 16:00".to_string())
+            }
+            Err(ClockError::TwelveHour) => (
+                "is not a time of day",
+                "after 上午 or 下午 the hour goes from 1 to 12 (after 中午 from 11 to 2): write 下午4点, or 16:00"
+                    .to_string(),
+            ),
+            Err(ClockError::Shape) => ("is not a time in the form HH:MM", HELP.to_string()),
+            Err(ClockError::Zone(zone)) => {
+                let help = match clock::zone_name_for(&zone) {
+                    Some(name) => format!("write the time alone, and the zone in `time` as `timezone: {name}`"),
+                    None => {
+                        "write the time alone, and the zone in `time` as an IANA name, e.g. `timezone: Europe/Paris`"
+                            .to_string()
+                    }
+                };
+                ("has a time zone in it", help)
+            }
         };
-        self.error(path, format!("`{s}` {message}"), Some(help.into()));
+        self.error(path, format!("`{s}` {message}"), Some(help));
         None
     }
 
@@ -866,46 +885,6 @@ fn suggest_key(key: &str, parent: &KeyPath, allowed: &[&str]) -> String {
     format!("the keys allowed {here} are: {}", allowed.join(", "))
 }
 
-#[derive(Debug, PartialEq)]
-enum ClockError {
-    /// Not a time at all.
-    Shape,
-    /// `25:00`, `16:75`.
-    OutOfRange,
-    /// `13pm`.
-    TwelveHour,
-}
-
-/// `16:00`, `9:05`, `16.00`, `4pm`, `4 PM`, `4:30pm`, `4:30 p.m.`, `12am`
-/// (midnight), `12pm` (noon) → (hour, minute) in 24-hour time.
-fn parse_clock(s: &str) -> Result<(i8, i8), ClockError> {
-    let lower = s.trim().to_lowercase().replace('.', ":");
-    let (clock, meridiem) = match lower.strip_suffix("p:m:").or(lower.strip_suffix("pm")) {
-        Some(rest) => (rest.trim_end(), Some(12)),
-        None => match lower.strip_suffix("a:m:").or(lower.strip_suffix("am")) {
-            Some(rest) => (rest.trim_end(), Some(0)),
-            None => (lower.as_str(), None),
-        },
-    };
-    let digits = |x: &str| !x.is_empty() && x.len() <= 2 && x.chars().all(|c| c.is_ascii_digit());
-    let (h, m) = match clock.split_once(':') {
-        Some((h, m)) if digits(h) && m.len() == 2 && digits(m) => (h, m),
-        // `4pm`: an hour alone only with am/pm.
-        None if meridiem.is_some() && digits(clock) => (clock, "00"),
-        _ => return Err(ClockError::Shape),
-    };
-    let (h, m): (i8, i8) = (h.parse().map_err(|_| ClockError::Shape)?, m.parse().map_err(|_| ClockError::Shape)?);
-    if !(0..60).contains(&m) {
-        return Err(ClockError::OutOfRange);
-    }
-    match meridiem {
-        Some(add) if (1..=12).contains(&h) => Ok((h % 12 + add, m)),
-        Some(_) => Err(ClockError::TwelveHour),
-        None if (0..24).contains(&h) => Ok((h, m)),
-        None => Err(ClockError::OutOfRange),
-    }
-}
-
 /// A one-line example of a key, for "missing" and "wrong shape" messages.
 fn example_for(path: &str) -> Option<&'static str> {
     Some(match path {
@@ -938,32 +917,6 @@ mod tests {
         assert!(suggest_key("colour", &KeyPath::root().key("organizer"), &keys::organizer()).contains("`color`"));
         // Not allowed here: the list of what is.
         assert!(suggest_key("timezone", &speaker, &keys::speaker()).starts_with("the keys allowed in `speaker`"));
-    }
-
-    #[test]
-    fn times_in_the_forms_people_write() {
-        for (written, expected) in [
-            ("16:00", (16, 0)),
-            ("9:05", (9, 5)),
-            ("16.00", (16, 0)),
-            ("4pm", (16, 0)),
-            ("4 PM", (16, 0)),
-            ("4:30pm", (16, 30)),
-            ("4:30 p.m.", (16, 30)),
-            ("10 a.m.", (10, 0)),
-            ("12am", (0, 0)),
-            ("12pm", (12, 0)),
-            ("12:15 AM", (0, 15)),
-        ] {
-            assert_eq!(parse_clock(written), Ok(expected), "{written}");
-        }
-        assert_eq!(parse_clock("25:00"), Err(ClockError::OutOfRange));
-        assert_eq!(parse_clock("16:75"), Err(ClockError::OutOfRange));
-        assert_eq!(parse_clock("13pm"), Err(ClockError::TwelveHour));
-        assert_eq!(parse_clock("0am"), Err(ClockError::TwelveHour));
-        for shape in ["16", "4", "noon", "16:0", "16:000", "1600", "4 o'clock", "", "pm"] {
-            assert_eq!(parse_clock(shape), Err(ClockError::Shape), "{shape}");
-        }
     }
 
     /// A user copies these: each must be YAML that means what it shows.

@@ -152,7 +152,22 @@ fn bad_times() {
     let e = one_error(&with("start: 16:00", "start: 13pm"));
     assert!(e.contains("`13pm` is not a time of day") && e.contains("with am or pm the hour goes from 1 to 12"), "{e}");
     let e = one_error(&with("start: 16:00", "start: 1600"));
-    assert!(e.contains("`1600` is not a time in the form HH:MM") && e.contains("4pm and 16.00 work too"), "{e}");
+    assert!(e.contains("`1600` is not a time in the form HH:MM") && e.contains("16 Uhr and 下午4点 work too"), "{e}");
+    // A time zone belongs in `timezone`: the message names the one meant.
+    let e = one_error(&with("start: 16:00", "start: 2:30 PM EDT"));
+    assert!(e.contains("`2:30 PM EDT` has a time zone in it") && e.contains("`timezone: America/New_York`"), "{e}");
+    // As announcements in other languages write times.
+    for (written, start) in [
+        ("下午5点", "17:00"),
+        ("18h30", "18:30"),
+        ("18 Uhr", "18:00"),
+        ("오후 2시 30분", "14:30"),
+        ("\"۱۷:۰۰\"", "17:00"),
+    ] {
+        let event =
+            load(&with("start: 16:00", &format!("start: {written}"))).unwrap_or_else(|f| panic!("{written}: {f}"));
+        assert_eq!(event.time.start.strftime("%H:%M").to_string(), start, "{written}");
+    }
     let e = one_error(&with("start: 16:00", "start: 16:00\n  end: \"15:00\""));
     assert!(e.starts_with("talk.yaml:7:8: time.end: the talk ends (15:00) before it starts (16:00)"), "{e}");
     assert!(one_error(&with("start: 16:00", "start: 16:00\n  end: 16:00")).contains("ends (16:00) before it starts"));
