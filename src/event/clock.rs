@@ -151,10 +151,10 @@ fn ascii_digit(c: char) -> char {
         .unwrap_or(c)
 }
 
-/// `am`, `a.m.`, `pm`, `p.m.` (each dot optional) at the end: the text
-/// before it and the half.
+/// `am`, `a.m.`, `pm`, `p.m.`, `p. m.` (Spanish; each dot optional) at
+/// the end: the text before it and the half.
 fn meridiem_after(lower: &str) -> Option<(&str, Half)> {
-    let t = lower.strip_suffix('.').unwrap_or(lower).strip_suffix('m')?;
+    let t = lower.strip_suffix('.').unwrap_or(lower).strip_suffix('m')?.trim_end();
     let t = t.strip_suffix('.').unwrap_or(t);
     t.strip_suffix('a').map(|r| (r, Half::Am)).or_else(|| t.strip_suffix('p').map(|r| (r, Half::Pm)))
 }
@@ -281,7 +281,7 @@ pub fn pattern() -> String {
         format!("{h24}{s}(?:{sep}|[hH]){s}{minute}(?:{s}[uU][hH][rR])?"),
         format!("{h24}{s}(?:[hH]|[uU][hH][rR])"),
         // 4pm, 4:30 p.m.
-        format!("{h12}(?:{s}{sep}{s}{minute})?{s}[aApP]\\.?[mM]\\.?"),
+        format!("{h12}(?:{s}{sep}{s}{minute})?{s}[aApP]\\.?{s}[mM]\\.?"),
         // noon, 12 noon
         format!("(?:12{s})?[nN][oO][oO][nN]"),
         // 15点30分, 3点半
@@ -309,6 +309,7 @@ mod tests {
             ("4:30pm", (16, 30)),
             ("4:30 p.m.", (16, 30)),
             ("10 a.m.", (10, 0)),
+            ("7 p. m.", (19, 0)),
             ("12am", (0, 0)),
             ("12pm", (12, 0)),
             ("12:15 AM", (0, 15)),
