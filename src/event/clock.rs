@@ -20,6 +20,40 @@ pub enum ClockError {
     Zone(String),
 }
 
+/// What to do about a text that is not a time at all.
+pub const HELP: &str =
+    "write the time as HH:MM in 24-hour time, e.g. \"16:00\" (4pm, 16.00, 16h00, 16 Uhr and 下午4点 work too)";
+
+impl ClockError {
+    /// What is wrong with `written` (said after it) and what to do.
+    pub fn explain(&self, written: &str) -> (&'static str, String) {
+        match self {
+            ClockError::OutOfRange => {
+                ("is not a time of day", "hours go from 00 to 23 and minutes from 00 to 59".to_string())
+            }
+            ClockError::TwelveHour if written.is_ascii() => {
+                ("is not a time of day", "with am or pm the hour goes from 1 to 12: write 4pm, or 16:00".to_string())
+            }
+            ClockError::TwelveHour => (
+                "is not a time of day",
+                "after 上午 or 下午 the hour goes from 1 to 12 (after 中午 from 11 to 2): write 下午4点, or 16:00"
+                    .to_string(),
+            ),
+            ClockError::Shape => ("is not a time in the form HH:MM", HELP.to_string()),
+            ClockError::Zone(zone) => {
+                let help = match zone_name_for(zone) {
+                    Some(name) => format!("write the time alone, and the zone in `time` as `timezone: {name}`"),
+                    None => {
+                        "write the time alone, and the zone in `time` as an IANA name, e.g. `timezone: Europe/Paris`"
+                            .to_string()
+                    }
+                };
+                ("has a time zone in it", help)
+            }
+        }
+    }
+}
+
 /// The digit zero of each script whose digits a time may be written in
 /// (ASCII, Arabic-Indic, Persian and Urdu, Devanagari, Bengali, Thai,
 /// full-width); nine follows nine code points on.
@@ -228,7 +262,7 @@ fn zone_in(text: &str) -> Option<String> {
 
 /// The IANA name to write in `time.timezone` for an abbreviation written
 /// in a time, where one is meant nearly everywhere it is written.
-pub fn zone_name_for(abbreviation: &str) -> Option<&'static str> {
+fn zone_name_for(abbreviation: &str) -> Option<&'static str> {
     Some(match abbreviation {
         "北京时间" | "北京時間" => "Asia/Shanghai",
         "EST" | "EDT" | "ET" => "America/New_York",

@@ -7,7 +7,7 @@ use std::path::Path;
 use jiff::civil::{Date, Time};
 use serde_yaml::Value;
 
-use super::clock::{self, ClockError};
+use super::clock;
 use super::model::*;
 use super::origin::Origin;
 use super::positions::KeyPath;
@@ -555,8 +555,6 @@ impl Check<'_> {
     /// A time of day: `16:00`, and the forms people write when the meaning
     /// is clear: `16.00`, `4pm`, `4:30 PM`, `16h30`, `下午4点` (see `clock`).
     fn clock(&mut self, v: &Value, path: &KeyPath) -> Option<Time> {
-        const HELP: &str =
-            "write the time as HH:MM in 24-hour time, e.g. \"16:00\" (4pm, 16.00, 16h00, 16 Uhr and 下午4点 work too)";
         let s = match v {
             Value::String(s) => s.trim().to_string(),
             // `start: 16.00` unquoted is a number to YAML: read what was written.
@@ -565,35 +563,14 @@ impl Check<'_> {
                 self.error(
                     path,
                     format!("should be a time like \"16:00\", not {}", type_name(other)),
-                    Some(HELP.into()),
+                    Some(clock::HELP.into()),
                 );
                 return None;
             }
         };
         let (message, help) = match clock::parse(&s) {
             Ok((h, m)) => return Time::new(h, m, 0, 0).ok(),
-            Err(ClockError::OutOfRange) => {
-                ("is not a time of day", "hours go from 00 to 23 and minutes from 00 to 59".to_string())
-            }
-            Err(ClockError::TwelveHour) if s.is_ascii() => {
-                ("is not a time of day", "with am or pm the hour goes from 1 to 12: write 4pm, or 16:00".to_string())
-            }
-            Err(ClockError::TwelveHour) => (
-                "is not a time of day",
-                "after 上午 or 下午 the hour goes from 1 to 12 (after 中午 from 11 to 2): write 下午4点, or 16:00"
-                    .to_string(),
-            ),
-            Err(ClockError::Shape) => ("is not a time in the form HH:MM", HELP.to_string()),
-            Err(ClockError::Zone(zone)) => {
-                let help = match clock::zone_name_for(&zone) {
-                    Some(name) => format!("write the time alone, and the zone in `time` as `timezone: {name}`"),
-                    None => {
-                        "write the time alone, and the zone in `time` as an IANA name, e.g. `timezone: Europe/Paris`"
-                            .to_string()
-                    }
-                };
-                ("has a time zone in it", help)
-            }
+            Err(e) => e.explain(&s),
         };
         self.error(path, format!("`{s}` {message}"), Some(help));
         None
