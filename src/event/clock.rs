@@ -80,6 +80,9 @@ const BEFORE: [(&str, Half); 16] = [
     ("오후", Half::Pm),
 ];
 
+/// "Beijing time", simplified and traditional: a zone, when written in a time.
+const BEIJING_TIME: [&str; 2] = ["北京时间", "北京時間"];
+
 /// Signs after the hour (点, 時, 시) and after the minutes (分, 분).
 const HOUR_SIGNS: [char; 5] = ['点', '點', '時', '时', '시'];
 const MINUTE_SIGNS: [char; 2] = ['分', '분'];
@@ -245,12 +248,12 @@ fn split_digits(s: &str) -> Option<(&str, &str)> {
 /// A time zone written into a time: an abbreviation in capitals after it
 /// (`EDT`, `CET`), an offset (`UTC+8`, `GMT-5`), or `北京时间`.
 fn zone_in(text: &str) -> Option<String> {
-    for word in ["北京时间", "北京時間"] {
-        if text.contains(word) {
-            return Some(word.to_string());
-        }
+    if let Some(word) = BEIJING_TIME.iter().find(|w| text.contains(**w)) {
+        return Some(word.to_string());
     }
-    let last = text.split_whitespace().last().filter(|_| text.split_whitespace().count() > 1)?;
+    // The last of at least two words.
+    let mut words = text.split_whitespace();
+    let last = words.next_back().filter(|_| words.next().is_some())?;
     let last = last.trim_matches(|c| c == '(' || c == ')');
     let letters = last.chars().take_while(char::is_ascii_uppercase).count();
     let (name, offset) = last.split_at(letters);
@@ -264,7 +267,7 @@ fn zone_in(text: &str) -> Option<String> {
 /// in a time, where one is meant nearly everywhere it is written.
 fn zone_name_for(abbreviation: &str) -> Option<&'static str> {
     Some(match abbreviation {
-        "北京时间" | "北京時間" => "Asia/Shanghai",
+        w if BEIJING_TIME.contains(&w) => "Asia/Shanghai",
         "EST" | "EDT" | "ET" => "America/New_York",
         "PST" | "PDT" | "PT" => "America/Los_Angeles",
         "CET" | "CEST" => "Europe/Berlin",
