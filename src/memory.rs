@@ -84,57 +84,69 @@ unsafe impl GlobalAlloc for CappedAlloc {
     }
 }
 
-/// Hands memory freed by the last talks back to the system. Allocators keep
-/// freed pages for reuse: with glibc a batch of 100 posters grew to ~270 MB
-/// of resident memory around a live heap under 20 MB (measured with massif).
-/// mimalloc purges on its own (at once: `return_memory_promptly`);
-/// collecting every tenth talk kept the peak lower still (measured before
-/// that: 244 vs 252-277 MB for 100 talks) while freed pages are mostly
-/// reused, not faulted in again.
-pub fn release_free_memory() {
+/// Hands memory freed by the last jobs back to the system: after a job
+/// that needed a large heap (`large`: a programme, a contact sheet), and
+/// after every tenth. Between those, a worker keeps the pages it freed for
+/// a second (mimalloc's own delay) and reuses them, where handing each back
+/// at once had it fault them in again, zeroed, for the next talk. The best
+/// of four runs each, alternating: 63 mixed real talks took 2.10 s (3.90 s
+/// of CPU) this way, 2.38 s (4.43 s) handing pages back at once, 2.05 s
+/// (3.70 s) never, and peaked at 261, 210 and 333 MB; 100 copies of one
+/// talk took 1.27 s against 1.71 s (193 and 153 MB). Allocators keep freed
+/// pages for reuse: with glibc a batch of 100 posters grew to ~270 MB of
+/// resident memory around a live heap under 20 MB (measured with massif).
+pub fn release_free_memory(large: bool) {
     static CALLS: AtomicUsize = AtomicUsize::new(0);
-    if !CALLS.fetch_add(1, Ordering::Relaxed).is_multiple_of(10) {
-        return;
+    if large || CALLS.fetch_add(1, Ordering::Relaxed).is_multiple_of(10) {
+        collect_now();
     }
-    collect_now();
 }
 
-/// mimalloc's options that make it hand freed pages back to the system at
-/// once (`purge_delay`: its default waits a second) and commit arenas as
-/// they are used, not up front (`arena_eager_commit`), each with its
-/// environment variable and the value set. Option numbers are their places
-/// in mimalloc.h's `mi_option_e`, which libmimalloc-sys does not name (a
-/// test checks both by their defaults).
+/// A mimalloc option, with its environment variable and the value set.
+/// Option numbers are their places in mimalloc.h's `mi_option_e`, which
+/// libmimalloc-sys does not name (a test checks both by their defaults).
 struct Setting {
     option: libmimalloc_sys::mi_option_t,
     env: &'static str,
     value: std::ffi::c_long,
 }
 
-const PROMPT_RETURN: [Setting; 2] = [
-    Setting { option: 15, env: "MIMALLOC_PURGE_DELAY", value: 0 },
-    Setting { option: 4, env: "MIMALLOC_ARENA_EAGER_COMMIT", value: 0 },
-];
+/// Commit arenas as they are used, not up front (`arena_eager_commit`):
+/// the pages of an arena committed whole are faulted in two megabytes at a
+/// time, and stay.
+const COMMIT_AS_USED: Setting = Setting { option: 4, env: "MIMALLOC_ARENA_EAGER_COMMIT", value: 0 };
+/// Hand freed pages back at once (`purge_delay`: its default waits a
+/// second).
+const PURGE_AT_ONCE: Setting = Setting { option: 15, env: "MIMALLOC_PURGE_DELAY", value: 0 };
 
-/// The settings of `return_memory_promptly` as environment variables, for a
-/// worker process: read when mimalloc starts, they hold from its first
-/// allocation (set later, they come after the arena the runtime's first
-/// allocations made).
+/// The settings of a worker process, as environment variables: read when
+/// mimalloc starts, they hold from its first allocation (set later, they
+/// come after the arena the runtime's first allocations made).
 pub fn allocator_env() -> impl Iterator<Item = (&'static str, String)> {
-    PROMPT_RETURN.iter().map(|s| (s.env, s.value.to_string()))
+    [COMMIT_AS_USED].into_iter().map(|s| (s.env, s.value.to_string()))
 }
 
-/// Has mimalloc return memory promptly (`PROMPT_RETURN`). Set by `batch`
-/// (a one-talk `render` spent 20 ms more with it, faulting pages in again);
-/// workers get `allocator_env`. A batch's memory was mostly pages mimalloc
-/// kept for reuse: 94 mixed real talks peaked at 538 MB of PSS with its
-/// defaults, 381–401 MB with these settings, 263–271 MB with a shorter
-/// Typst cache too (`engine.rs`).
+/// For `batch`'s own process, which holds little for long (talks, and each
+/// worker's answer until its files are written): freed pages go back at
+/// once, arenas are committed as used, and no transparent huge pages, so
+/// that touching a few bytes does not make two megabytes resident. The
+/// huge pages' setting (Linux's `PR_SET_THP_DISABLE`) is inherited by the
+/// workers, whose arenas are committed as used anyway: the batch process
+/// peaked at 39 MB with huge pages, 17 MB without, with the same times. A
+/// one-talk `render` keeps them all (it spent 12–20 ms more without, faulting
+/// pages in four kilobytes at a time). A batch's memory was mostly pages
+/// mimalloc kept for reuse: 94 mixed real talks peaked at 538 MB of PSS
+/// with its defaults.
 pub fn return_memory_promptly() {
-    for s in &PROMPT_RETURN {
+    for s in [&COMMIT_AS_USED, &PURGE_AT_ONCE] {
         // Safety: setting an option is a store mimalloc reads when it next
         // purges or reserves an arena.
         unsafe { libmimalloc_sys::mi_option_set(s.option, s.value) };
+    }
+    #[cfg(target_os = "linux")]
+    // Safety: the call only sets a flag of this process (and its children).
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
 
@@ -155,12 +167,11 @@ mod tests {
         // Their defaults in the mimalloc built (v3, options.c: 1000 ms and
         // 2); no unit test sets them.
         // Safety: reading an option.
-        let defaults: Vec<_> =
-            PROMPT_RETURN.iter().map(|s| (s.env, unsafe { libmimalloc_sys::mi_option_get(s.option) })).collect();
+        let defaults: Vec<_> = [&PURGE_AT_ONCE, &COMMIT_AS_USED]
+            .iter()
+            .map(|s| (s.env, unsafe { libmimalloc_sys::mi_option_get(s.option) }))
+            .collect();
         assert_eq!(defaults, [("MIMALLOC_PURGE_DELAY", 1000), ("MIMALLOC_ARENA_EAGER_COMMIT", 2)]);
-        assert_eq!(
-            allocator_env().collect::<Vec<_>>(),
-            [("MIMALLOC_PURGE_DELAY", "0".to_string()), ("MIMALLOC_ARENA_EAGER_COMMIT", "0".to_string())]
-        );
+        assert_eq!(allocator_env().collect::<Vec<_>>(), [("MIMALLOC_ARENA_EAGER_COMMIT", "0".to_string())]);
     }
 }

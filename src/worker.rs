@@ -223,9 +223,10 @@ impl Workers {
         }
     }
 
-    /// The programme's files, or what is wrong with it.
-    pub fn programme(&self, job: ProgrammeJob) -> Result<Result<Programme, Vec<Diagnostic>>, Answerless> {
-        match self.run(0, &Request::Programme(Box::new(job)))? {
+    /// The programme's files, or what is wrong with it, made by the worker
+    /// of `slot`.
+    pub fn programme(&self, slot: usize, job: ProgrammeJob) -> Result<Result<Programme, Vec<Diagnostic>>, Answerless> {
+        match self.run(slot, &Request::Programme(Box::new(job)))? {
             Reply::Programme(answer) => Ok(answer),
             other => Err(Answerless::unexpected(other, "the programme")),
         }
@@ -555,8 +556,11 @@ pub fn serve(font_dirs: Vec<PathBuf>) -> ExitCode {
             if write_frame(&mut output, &bytes).is_err() {
                 break;
             }
+            // A programme or contact sheet needs a larger heap than any
+            // poster: its pages go back to the system when it is done.
+            let large = !matches!(reply, Reply::Poster(_));
             drop(reply);
-            memory::release_free_memory();
+            memory::release_free_memory(large);
         }
     });
     match work.map(|w| w.join()) {

@@ -143,11 +143,23 @@ pub fn run(
         .collect();
     let manifest = if options.manifest { Manifest::open(out_dir) } else { Manifest::default() };
     let run = Run { options, workers, assets: AssetCache::default(), manifest: Mutex::new(manifest) };
+    // The programme is laid out first, by whichever worker is free first,
+    // beside the talks: the longest job, it would otherwise come after them
+    // on one core.
+    let programme = series::plan_programme(&listed, options, &run.assets, &run.manifest.lock_anyway());
+    let programme_to_lay_out = Mutex::new(programme.as_ref());
+    let programme_laid_out = Mutex::new(None);
 
     let n = talks.len();
     let queue = Mutex::new(talks.into_iter().zip(claims).enumerate());
     let done = Mutex::new(Vec::with_capacity(n));
     let work = |slot: usize| {
+        let plan = programme_to_lay_out.lock_anyway().take();
+        if let Some(plan) = plan
+            && !interrupted()
+        {
+            *programme_laid_out.lock_anyway() = plan.lay_out(workers, slot);
+        }
         while !interrupted() {
             let next = queue.lock_anyway().next();
             let Some((i, (talk, claim))) = next else { break };
@@ -174,7 +186,8 @@ pub fn run(
     let mut manifest = run.manifest.into_inner_anyway();
     let mut report = Report { results, series: Vec::new() };
     if options.series_outputs && !interrupted() {
-        report.series = series::make(&report.results, listed, options, workers, &run.assets, &mut manifest);
+        let programme = programme.map(|plan| (plan, programme_laid_out.into_inner_anyway()));
+        report.series = series::make(&report.results, listed, programme, options, workers, &mut manifest);
     }
     manifest.save();
     report

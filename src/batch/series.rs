@@ -14,7 +14,7 @@ use crate::export::write_if_changed;
 use crate::incremental::{Entry, Manifest, programme_fingerprint};
 use crate::outputs::{alt_text, calendar, facts};
 use crate::pipeline::{self, Format, Options};
-use crate::programme::{self, ProgrammeJob};
+use crate::programme::{self, Programme, ProgrammeJob};
 use crate::worker::Workers;
 
 /// A file (or files) about the whole series.
@@ -50,30 +50,105 @@ const SERIES_CALENDAR: &str = "series";
 /// `alt-text.txt`: the description of every PNG written.
 const ALT_TEXTS: &str = "alt-text";
 
-/// The contact sheet and the programme (with posters), the calendar feed
+/// The programme of a series, planned before its talks are laid out: a
+/// worker lays it out beside the talks (it depends on what they say, not on
+/// their posters), and it is written with the series' other files.
+pub(super) struct ProgrammePlan {
+    talks: usize,
+    alt: String,
+    work: ProgrammeWork,
+}
+
+enum ProgrammeWork {
+    /// The manifest shows it made from the same talks: its files.
+    Current(Vec<PathBuf>),
+    /// To lay out, with its manifest fingerprint (when a manifest is kept).
+    Make { job: Box<ProgrammeJob>, hash: Option<String> },
+}
+
+/// The programme's layout, from the worker that made it.
+pub(super) type LaidOut = Result<Programme, Failure>;
+
+/// The programme of `listed` (in date order), when the batch makes posters
+/// and has talks to list.
+pub(super) fn plan_programme(
+    listed: &[(String, Event)],
+    options: &BatchOptions,
+    assets: &AssetCache,
+    manifest: &Manifest,
+) -> Option<ProgrammePlan> {
+    if !options.series_outputs || !pipeline::needs_layout(&options.poster) || listed.is_empty() {
+        return None;
+    }
+    let talks: Vec<Event> = in_date_order(listed.to_vec()).into_iter().map(|(_, e)| e).collect();
+    // The logo of the first talk that has one: the series' organizer.
+    let logo = talks
+        .iter()
+        .find_map(|e| e.organizer.as_ref()?.logo.as_ref())
+        .and_then(|path| assets.picture(path, Shape::Whole).ok());
+    let job = ProgrammeJob {
+        talks,
+        logo,
+        template: options.programme_template.clone(),
+        formats: options.poster.formats.iter().copied().filter(|f| f.is_poster()).collect(),
+        ppi: options.poster.ppi.unwrap_or(crate::print::DEFAULT_PPI),
+    };
+    let alt = programme::describe(&job);
+    let out_dir = &options.poster.out_dir;
+    let hash = options.manifest.then(|| programme_fingerprint(&job, &options.font_dirs)).flatten();
+    let work = match hash {
+        Some(hash) if options.skip_current && manifest.is_current(out_dir, programme::NAME, &hash) => {
+            let outputs = manifest.talks.get(programme::NAME).map(|e| e.outputs.as_slice()).unwrap_or_default();
+            ProgrammeWork::Current(outputs.iter().map(|o| out_dir.join(o)).collect())
+        }
+        hash => ProgrammeWork::Make { job: Box::new(job), hash },
+    };
+    Some(ProgrammePlan { talks: listed.len(), alt, work })
+}
+
+impl ProgrammePlan {
+    /// Its layout, by the worker of `slot` (none when it is up to date).
+    pub(super) fn lay_out(&self, workers: &Workers, slot: usize) -> Option<LaidOut> {
+        let ProgrammeWork::Make { job, .. } = &self.work else { return None };
+        Some(match workers.programme(slot, (**job).clone()) {
+            Ok(Ok(p)) => Ok(p),
+            Ok(Err(errors)) => Err(Failure(errors)),
+            Err(none) => Err(none.diagnostic().into()),
+        })
+    }
+}
+
+/// Talks by date and time, then by name.
+fn in_date_order(mut listed: Vec<(String, Event)>) -> Vec<(String, Event)> {
+    listed.sort_by(|a, b| (a.1.time.date, a.1.time.start, &a.0).cmp(&(b.1.time.date, b.1.time.start, &b.0)));
+    listed
+}
+
+/// The contact sheet and the programme (with posters; the programme as
+/// `plan_programme` planned and a worker laid it out), the calendar feed
 /// (with `ics`) and the alt texts (with `png`).
 pub(super) fn make(
     results: &[TalkResult],
-    mut listed: Vec<(String, Event)>,
+    listed: Vec<(String, Event)>,
+    programme: Option<(ProgrammePlan, Option<LaidOut>)>,
     options: &BatchOptions,
     workers: &Workers,
-    assets: &AssetCache,
     manifest: &mut Manifest,
 ) -> Vec<SeriesOutput> {
     let poster = &options.poster;
     let out_dir = &poster.out_dir;
-    listed.sort_by(|a, b| (a.1.time.date, a.1.time.start, &a.0).cmp(&(b.1.time.date, b.1.time.start, &b.0)));
+    let listed = in_date_order(listed);
     let mut outputs = Vec::new();
     let mut alt_texts: Vec<(String, String)> = Vec::new();
     if pipeline::needs_layout(poster) {
         let (sheet, alt) = make_contact_sheet(results, out_dir, workers);
         alt_texts.push((format!("{}.png", contact_sheet::NAME), alt));
         outputs.push(SeriesOutput { what: "the contact sheet", result: sheet.map(|p| vec![p]), note: None });
-        if !listed.is_empty() {
-            let (result, note, alt) = make_programme(&listed, options, workers, assets, manifest);
+        if let Some((plan, laid_out)) = programme {
             if poster.formats.contains(&Format::Png) {
-                alt_texts.push((format!("{}.png", programme::NAME), alt));
+                alt_texts.push((format!("{}.png", programme::NAME), plan.alt.clone()));
             }
+            let (result, note) = write_programme(plan, laid_out, out_dir, manifest);
             outputs.push(SeriesOutput { what: "the programme", result, note });
         }
     }
@@ -107,48 +182,28 @@ fn series_calendar(listed: &[(String, Event)], options: &Options) -> Result<Path
     Ok(path)
 }
 
-/// The programme, a note when it does not fit one column, and its alt text.
-/// When the manifest shows it made from the same talks, it is not made again.
-fn make_programme(
-    listed: &[(String, Event)],
-    options: &BatchOptions,
-    workers: &Workers,
-    assets: &AssetCache,
+/// The programme's files written (or found up to date), and a note when
+/// it does not fit one column.
+fn write_programme(
+    plan: ProgrammePlan,
+    laid_out: Option<LaidOut>,
+    out_dir: &std::path::Path,
     manifest: &mut Manifest,
-) -> (Result<Vec<PathBuf>, Failure>, Option<String>, String) {
-    let talks: Vec<Event> = listed.iter().map(|(_, e)| e.clone()).collect();
-    // The logo of the first talk that has one: the series' organizer.
-    let logo = talks
-        .iter()
-        .find_map(|e| e.organizer.as_ref()?.logo.as_ref())
-        .and_then(|path| assets.picture(path, Shape::Whole).ok());
-    let job = ProgrammeJob {
-        talks,
-        logo,
-        template: options.programme_template.clone(),
-        formats: options.poster.formats.iter().copied().filter(|f| f.is_poster()).collect(),
-        ppi: options.poster.ppi.unwrap_or(crate::print::DEFAULT_PPI),
+) -> (Result<Vec<PathBuf>, Failure>, Option<String>) {
+    let hash = match plan.work {
+        ProgrammeWork::Current(files) => return (Ok(files), None),
+        ProgrammeWork::Make { hash, .. } => hash,
     };
-    let alt = programme::describe(&job);
-    let out_dir = &options.poster.out_dir;
-    let hash = options.manifest.then(|| programme_fingerprint(&job, &options.font_dirs)).flatten();
-    if let Some(hash) = &hash
-        && options.skip_current
-        && manifest.is_current(out_dir, programme::NAME, hash)
-    {
-        let outputs = manifest.talks.get(programme::NAME).map(|e| e.outputs.as_slice()).unwrap_or_default();
-        return (Ok(outputs.iter().map(|o| out_dir.join(o)).collect()), None, alt);
-    }
-    let produced = match workers.programme(job) {
-        Ok(Ok(p)) => p,
-        Ok(Err(errors)) => return (Err(Failure(errors)), None, alt),
-        Err(none) => return (Err(none.diagnostic().into()), None, alt),
+    let produced = match laid_out {
+        Some(Ok(p)) => p,
+        Some(Err(f)) => return (Err(f), None),
+        None => return (Err(Diagnostic::new("the programme was not laid out").into()), None),
     };
     let mut written = Vec::new();
     for (name, bytes) in &produced.files {
         let path = out_dir.join(name);
         if let Err(d) = write_if_changed(&path, bytes) {
-            return (Err(d.into()), None, alt);
+            return (Err(d.into()), None);
         }
         written.push(path);
     }
@@ -159,11 +214,10 @@ fn make_programme(
     let note = (produced.pages > 1).then(|| {
         format!(
             "{} talks do not fit one page even in two columns at 7.5 pt: the programme continues on {} pages",
-            listed.len(),
-            produced.pages
+            plan.talks, produced.pages
         )
     });
-    (Ok(written), note, alt)
+    (Ok(written), note)
 }
 
 /// The contact sheet, and its alt text.

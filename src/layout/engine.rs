@@ -27,7 +27,12 @@ use crate::templates;
 /// 94 mixed real talks (one run each, with the allocator settings of
 /// `memory`): at 10, 381–401 MB peak and 12.5–12.7 s of CPU; at 2, 263–271
 /// MB and 11.4 s; 100 copies of one talk the same at both (2.2–2.4 s).
-const CACHE_MAX_AGE: usize = 2;
+/// Later, with workers that keep freed pages a second (`memory`), 63 mixed
+/// talks took the same time at 0 (nothing kept), 1 and 2, and peaked at
+/// 261 MB at 1, 300 MB at 2; 100 copies of one talk took twice as long at
+/// 0, the same at 1 and 2 (1.27 and 1.29 s): what a copy reuses is the
+/// last talk's layout.
+const CACHE_MAX_AGE: usize = 1;
 
 pub struct Engine {
     typst: TypstEngine<TypstTemplateCollection>,
