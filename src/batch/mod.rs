@@ -153,6 +153,10 @@ pub fn run(
     let n = talks.len();
     let queue = Mutex::new(talks.into_iter().zip(claims).enumerate());
     let done = Mutex::new(Vec::with_capacity(n));
+    let finished = |i: usize, result: TalkResult| {
+        on_done(&result);
+        done.lock_anyway().push((i, result));
+    };
     let work = |slot: usize| {
         let plan = programme_to_lay_out.lock_anyway().take();
         if let Some(plan) = plan
@@ -160,13 +164,29 @@ pub fn run(
         {
             *programme_laid_out.lock_anyway() = plan.lay_out(workers, slot);
         }
-        while !interrupted() {
-            let next = queue.lock_anyway().next();
-            let Some((i, (talk, claim))) = next else { break };
-            let result = run.one_caught(slot, talk, claim);
-            on_done(&result);
-            done.lock_anyway().push((i, result));
-        }
+        // A talk's files are written on a thread of its own while the
+        // worker lays out the next talk: writing (each file synced to
+        // disk) would otherwise leave the worker idle. One talk is written
+        // at a time; without that thread, each is written here.
+        let (run, finished) = (&run, &finished);
+        std::thread::scope(|writing| {
+            let (to_write, talks_to_write) = std::sync::mpsc::sync_channel::<(usize, LaidOut)>(0);
+            let writer = std::thread::Builder::new().spawn_scoped(writing, move || {
+                for (i, talk) in talks_to_write {
+                    finished(i, run.write_caught(talk));
+                }
+            });
+            while !interrupted() {
+                let next = queue.lock_anyway().next();
+                let Some((i, (talk, claim))) = next else { break };
+                let laid_out = run.lay_out_caught(slot, talk, claim);
+                let unsent =
+                    if writer.is_ok() { to_write.send((i, laid_out)).err().map(|e| e.0) } else { Some((i, laid_out)) };
+                if let Some((i, talk)) = unsent {
+                    finished(i, run.write_caught(talk));
+                }
+            }
+        });
     };
     std::thread::scope(|scope| {
         let started = (0..workers.slots().min(n))
@@ -193,78 +213,135 @@ pub fn run(
     report
 }
 
+/// A talk on its way: laid out (or failed before its files), its files not
+/// yet written.
+struct LaidOut {
+    stem: String,
+    label: String,
+    date: Option<String>,
+    caption: String,
+    state: State,
+}
+
+enum State {
+    /// Failed before anything was made for it (not read, or its name
+    /// taken): the manifest is left as it is.
+    Refused(Failure),
+    /// Made, up to date, or failed while being made.
+    Made(Result<Step, Failure>),
+}
+
+/// What `lay_out` leaves to do.
+enum Step {
+    /// The manifest shows the files made from the same talk.
+    UpToDate,
+    /// Its files, to write, and its manifest fingerprint.
+    Write { produced: Option<Produced>, documents: Vec<(pipeline::Format, Vec<u8>)>, hash: Option<String> },
+}
+
+impl LaidOut {
+    fn result(&self, outcome: Outcome) -> TalkResult {
+        TalkResult {
+            stem: self.stem.clone(),
+            label: self.label.clone(),
+            date: self.date.clone(),
+            caption: self.caption.clone(),
+            outcome,
+        }
+    }
+}
+
 impl Run<'_> {
-    /// `one`, with a panic (a bug in talkposter) reported as that talk's
-    /// failure: the other talks go on.
-    fn one_caught(&self, slot: usize, talk: Talk, claim: Option<Diagnostic>) -> TalkResult {
+    /// `lay_out`, with a panic (a bug in talkposter) reported as that
+    /// talk's failure: the other talks go on.
+    fn lay_out_caught(&self, slot: usize, talk: Talk, claim: Option<Diagnostic>) -> LaidOut {
         let (stem, label) = (talk.stem.clone(), talk.label.clone());
-        caught(|| self.one(slot, talk, claim)).unwrap_or_else(|d| TalkResult {
+        caught(|| self.lay_out(slot, talk, claim)).unwrap_or_else(|d| LaidOut {
             stem,
             caption: label.clone(),
             label,
             date: None,
-            outcome: Outcome::Failed(d.into()),
+            state: State::Refused(d.into()),
         })
     }
 
-    fn one(&self, slot: usize, talk: Talk, claim: Option<Diagnostic>) -> TalkResult {
+    fn lay_out(&self, slot: usize, talk: Talk, claim: Option<Diagnostic>) -> LaidOut {
         let Talk { stem, label, checked } = talk;
         let (date, caption) = match &checked {
             Ok(c) => describe(c),
             Err(_) => (None, label.clone()),
         };
-        let result = |outcome| TalkResult {
-            stem: stem.clone(),
-            label: label.clone(),
-            date: date.clone(),
-            caption: caption.clone(),
-            outcome,
+        let state = match (checked, claim) {
+            (Err(f), _) => State::Refused(f),
+            (Ok(_), Some(d)) => State::Refused(d.into()),
+            (Ok(c), None) => State::Made(self.make(slot, &stem, &c)),
         };
-        let checked = match (checked, claim) {
-            (Err(f), _) => return result(Outcome::Failed(f)),
-            (Ok(_), Some(d)) => return result(Outcome::Failed(d.into())),
-            (Ok(c), None) => c,
+        LaidOut { stem, label, date, caption, state }
+    }
+
+    /// `write`, with a panic reported as that talk's failure.
+    fn write_caught(&self, talk: LaidOut) -> TalkResult {
+        let failed = talk.result(Outcome::Failed(Failure(Vec::new())));
+        caught(|| self.write(talk)).unwrap_or_else(|d| TalkResult { outcome: Outcome::Failed(d.into()), ..failed })
+    }
+
+    /// Writes a laid-out talk's files and records them in the manifest.
+    fn write(&self, talk: LaidOut) -> TalkResult {
+        let made = match &talk.state {
+            State::Refused(f) => return talk.result(Outcome::Failed(f.clone())),
+            State::Made(Ok(Step::UpToDate)) => return talk.result(Outcome::UpToDate),
+            State::Made(Err(f)) => Err(f.clone()),
+            State::Made(Ok(Step::Write { produced, documents, hash })) => {
+                self.write_files(&talk.stem, produced.as_ref(), documents, hash.clone())
+            }
         };
-        let outcome = self.make(slot, &stem, &checked);
-        let manifest_entry = match &outcome {
-            Ok((_, entry)) => entry.clone(),
-            Err(_) => None,
-        };
-        if self.options.manifest && !matches!(outcome, Ok((Outcome::UpToDate, _))) {
-            self.manifest.lock_anyway().record(&stem, manifest_entry);
+        if self.options.manifest {
+            let entry = made.as_ref().ok().and_then(|(_, entry)| entry.clone());
+            self.manifest.lock_anyway().record(&talk.stem, entry);
         }
-        result(match outcome {
+        talk.result(match made {
             Ok((outcome, _)) => outcome,
             Err(f) => Outcome::Failed(f),
         })
     }
 
-    /// Makes one checked talk's posters unless they are up to date; returns
-    /// what happened and, when they were made, its manifest entry.
-    fn make(&self, slot: usize, stem: &str, talk: &Checked) -> Result<(Outcome, Option<Entry>), Failure> {
+    /// Lays out one checked talk's posters unless they are up to date.
+    fn make(&self, slot: usize, stem: &str, talk: &Checked) -> Result<Step, Failure> {
         let options = &self.options.poster;
-        let out_dir = &options.out_dir;
         let hash = self.options.manifest.then(|| fingerprint(talk, options, &self.options.font_dirs));
         if let Some(hash) = &hash
             && self.options.skip_current
-            && self.manifest.lock_anyway().is_current(out_dir, stem, hash)
+            && self.manifest.lock_anyway().is_current(&options.out_dir, stem, hash)
         {
-            return Ok((Outcome::UpToDate, None));
+            return Ok(Step::UpToDate);
         }
         // The calendar and announcements first: a broken announcement
         // template fails the talk before its poster is laid out.
         let documents = pipeline::documents(&talk.event, stem, options).map_err(|d| d.in_file(talk.origin.file()))?;
         let produced = if pipeline::needs_layout(options) { Some(self.layout(slot, talk, options)?) } else { None };
+        Ok(Step::Write { produced, documents, hash })
+    }
+
+    /// Writes a talk's files (and its thumbnail); returns what happened and
+    /// its manifest entry.
+    fn write_files(
+        &self,
+        stem: &str,
+        produced: Option<&Produced>,
+        documents: &[(pipeline::Format, Vec<u8>)],
+        hash: Option<String>,
+    ) -> Result<(Outcome, Option<Entry>), Failure> {
+        let out_dir = &self.options.poster.out_dir;
         let posters = produced.iter().flat_map(|p| p.files.iter().map(|(s, f, b)| (s.as_str(), *f, b.as_slice())));
         let documents = documents.iter().map(|(f, b)| ("", *f, b.as_slice()));
         let written = pipeline::write(posters.chain(documents), stem, out_dir)?;
-        if let Some(thumb) = produced.as_ref().and_then(|p| p.thumbnail.as_ref()) {
+        if let Some(thumb) = produced.and_then(|p| p.thumbnail.as_ref()) {
             let path = contact_sheet::thumbnail_path(out_dir, stem);
             // A missing thumbnail only leaves a gap on the contact sheet.
             let _ = std::fs::create_dir_all(crate::files::folder_of(&path)).map(|_| write_atomic(&path, thumb));
         }
         let outputs = written.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).collect();
-        let (warnings, read) = produced.map(|p| (p.warnings, p.read)).unwrap_or_default();
+        let (warnings, read) = produced.map(|p| (p.warnings.clone(), p.read.clone())).unwrap_or_default();
         let entry = hash.map(|hash| Entry { hash, outputs, read });
         Ok((Outcome::Rendered(written, warnings), entry))
     }
