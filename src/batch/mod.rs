@@ -151,7 +151,9 @@ pub fn run(
     let programme_laid_out = Mutex::new(None);
 
     let n = talks.len();
-    let queue = Mutex::new(talks.into_iter().zip(claims).enumerate());
+    let queue: Queue = Mutex::new(
+        talks.into_iter().zip(claims).enumerate().map(|(i, (t, c))| (i, t, c)).collect::<Vec<_>>().into_iter(),
+    );
     let done = Mutex::new(Vec::with_capacity(n));
     let finished = |i: usize, result: TalkResult| {
         on_done(&result);
@@ -164,29 +166,7 @@ pub fn run(
         {
             *programme_laid_out.lock_anyway() = plan.lay_out(workers, slot);
         }
-        // A talk's files are written on a thread of its own while the
-        // worker lays out the next talk: writing (each file synced to
-        // disk) would otherwise leave the worker idle. One talk is written
-        // at a time; without that thread, each is written here.
-        let (run, finished) = (&run, &finished);
-        std::thread::scope(|writing| {
-            let (to_write, talks_to_write) = std::sync::mpsc::sync_channel::<(usize, LaidOut)>(0);
-            let writer = std::thread::Builder::new().spawn_scoped(writing, move || {
-                for (i, talk) in talks_to_write {
-                    finished(i, run.write_caught(talk));
-                }
-            });
-            while !interrupted() {
-                let next = queue.lock_anyway().next();
-                let Some((i, (talk, claim))) = next else { break };
-                let laid_out = run.lay_out_caught(slot, talk, claim);
-                let unsent =
-                    if writer.is_ok() { to_write.send((i, laid_out)).err().map(|e| e.0) } else { Some((i, laid_out)) };
-                if let Some((i, talk)) = unsent {
-                    finished(i, run.write_caught(talk));
-                }
-            }
-        });
+        run.talks_in(slot, &queue, &finished);
     };
     std::thread::scope(|scope| {
         let started = (0..workers.slots().min(n))
@@ -251,7 +231,38 @@ impl LaidOut {
     }
 }
 
+/// The talks still to make, each with its place in the run and whether its
+/// output name is taken.
+type Queue = Mutex<std::vec::IntoIter<(usize, Talk, Option<Diagnostic>)>>;
+
 impl Run<'_> {
+    /// Makes talks from `queue` in the worker of `slot` until none is left
+    /// (or the run is interrupted), telling `finished` of each. A talk's
+    /// files are written on a thread of their own while the worker lays out
+    /// the next talk: writing (each file synced to disk) would otherwise
+    /// leave the worker idle. One talk is written at a time; without that
+    /// thread, each is written here.
+    fn talks_in(&self, slot: usize, queue: &Queue, finished: &(dyn Fn(usize, TalkResult) + Sync)) {
+        std::thread::scope(|writing| {
+            let (to_write, talks_to_write) = std::sync::mpsc::sync_channel::<(usize, LaidOut)>(0);
+            let writer = std::thread::Builder::new().spawn_scoped(writing, move || {
+                for (i, talk) in talks_to_write {
+                    finished(i, self.write_caught(talk));
+                }
+            });
+            while !interrupted() {
+                let next = queue.lock_anyway().next();
+                let Some((i, talk, claim)) = next else { break };
+                let laid_out = self.lay_out_caught(slot, talk, claim);
+                let unsent =
+                    if writer.is_ok() { to_write.send((i, laid_out)).err().map(|e| e.0) } else { Some((i, laid_out)) };
+                if let Some((i, talk)) = unsent {
+                    finished(i, self.write_caught(talk));
+                }
+            }
+        });
+    }
+
     /// `lay_out`, with a panic (a bug in talkposter) reported as that
     /// talk's failure: the other talks go on.
     fn lay_out_caught(&self, slot: usize, talk: Talk, claim: Option<Diagnostic>) -> LaidOut {
