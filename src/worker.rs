@@ -548,7 +548,13 @@ pub fn serve(font_dirs: Vec<PathBuf>) -> ExitCode {
         let layouter = &layouter;
         let (mut input, mut output) = (std::io::stdin().lock(), std::io::stdout().lock());
         while let Ok(Some(frame)) = read_frame(&mut input) {
-            let reply = match postcard::from_bytes::<Request>(&frame) {
+            let request = postcard::from_bytes::<Request>(&frame);
+            // A programme or contact sheet needs a larger heap than any
+            // poster: its pages go back to the system as it frees them,
+            // and all of them when it is done.
+            let large = !matches!(request, Ok(Request::Poster(_)));
+            memory::purge_at_once(large);
+            let reply = match request {
                 Ok(request) => handle_caught(&request, layouter),
                 Err(e) => Reply::Panicked(format!("an unreadable request: {e}")),
             };
@@ -556,10 +562,7 @@ pub fn serve(font_dirs: Vec<PathBuf>) -> ExitCode {
             if write_frame(&mut output, &bytes).is_err() {
                 break;
             }
-            // A programme or contact sheet needs a larger heap than any
-            // poster: its pages go back to the system when it is done.
-            let large = !matches!(reply, Reply::Poster(_));
-            drop(reply);
+            drop((reply, bytes));
             memory::release_free_memory(large);
         }
     });
