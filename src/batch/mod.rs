@@ -137,10 +137,12 @@ pub fn run(
     let reserved = if options.series_outputs { series::reserved_names(&options.poster) } else { Vec::new() };
     let claims = claim_names(&talks, &reserved, &options.poster.templates);
     // The talks that could be read and named, for the series' own files.
-    let listed: Vec<(String, Event)> = (talks.iter().zip(&claims))
-        .filter(|(_, claim)| claim.is_none())
-        .filter_map(|(t, _)| Some((t.stem.clone(), t.checked.as_ref().ok()?.event.clone())))
-        .collect();
+    let listed = series::in_date_order(
+        (talks.iter().zip(&claims))
+            .filter(|(_, claim)| claim.is_none())
+            .filter_map(|(t, _)| Some((t.stem.clone(), t.checked.as_ref().ok()?.event.clone())))
+            .collect(),
+    );
     let manifest = if options.manifest { Manifest::open(out_dir) } else { Manifest::default() };
     let run = Run { options, workers, assets: AssetCache::default(), manifest: Mutex::new(manifest) };
     // The programme is laid out first, by whichever worker is free first,
@@ -196,11 +198,17 @@ pub fn run(
 /// A talk on its way: laid out (or failed before its files), its files not
 /// yet written.
 struct LaidOut {
+    named: Named,
+    state: State,
+}
+
+/// What a talk's result says of it whatever happened to it.
+#[derive(Clone)]
+struct Named {
     stem: String,
     label: String,
     date: Option<String>,
     caption: String,
-    state: State,
 }
 
 enum State {
@@ -219,15 +227,10 @@ enum Step {
     Write { produced: Option<Produced>, documents: Vec<(pipeline::Format, Vec<u8>)>, hash: Option<String> },
 }
 
-impl LaidOut {
-    fn result(&self, outcome: Outcome) -> TalkResult {
-        TalkResult {
-            stem: self.stem.clone(),
-            label: self.label.clone(),
-            date: self.date.clone(),
-            caption: self.caption.clone(),
-            outcome,
-        }
+impl Named {
+    fn result(self, outcome: Outcome) -> TalkResult {
+        let Named { stem, label, date, caption } = self;
+        TalkResult { stem, label, date, caption, outcome }
     }
 }
 
@@ -268,10 +271,7 @@ impl Run<'_> {
     fn lay_out_caught(&self, slot: usize, talk: Talk, claim: Option<Diagnostic>) -> LaidOut {
         let (stem, label) = (talk.stem.clone(), talk.label.clone());
         caught(|| self.lay_out(slot, talk, claim)).unwrap_or_else(|d| LaidOut {
-            stem,
-            caption: label.clone(),
-            label,
-            date: None,
+            named: Named { stem, caption: label.clone(), label, date: None },
             state: State::Refused(d.into()),
         })
     }
@@ -287,33 +287,45 @@ impl Run<'_> {
             (Ok(_), Some(d)) => State::Refused(d.into()),
             (Ok(c), None) => State::Made(self.make(slot, &stem, &c)),
         };
-        LaidOut { stem, label, date, caption, state }
+        LaidOut { named: Named { stem, label, date, caption }, state }
     }
 
     /// `write`, with a panic reported as that talk's failure.
     fn write_caught(&self, talk: LaidOut) -> TalkResult {
-        let failed = talk.result(Outcome::Failed(Failure(Vec::new())));
-        caught(|| self.write(talk)).unwrap_or_else(|d| TalkResult { outcome: Outcome::Failed(d.into()), ..failed })
+        let named = talk.named.clone();
+        caught(|| self.write(talk)).unwrap_or_else(|d| named.result(Outcome::Failed(d.into())))
     }
 
     /// Writes a laid-out talk's files and records them in the manifest.
     fn write(&self, talk: LaidOut) -> TalkResult {
-        let made = match &talk.state {
-            State::Refused(f) => return talk.result(Outcome::Failed(f.clone())),
-            State::Made(Ok(Step::UpToDate)) => return talk.result(Outcome::UpToDate),
-            State::Made(Err(f)) => Err(f.clone()),
+        let LaidOut { named, state } = talk;
+        let made = match state {
+            State::Refused(f) => return named.result(Outcome::Failed(f)),
+            State::Made(Ok(Step::UpToDate)) => return named.result(Outcome::UpToDate),
+            State::Made(Err(f)) => Err(f),
             State::Made(Ok(Step::Write { produced, documents, hash })) => {
-                self.write_files(&talk.stem, produced.as_ref(), documents, hash.clone())
+                self.write_files(&named.stem, produced, &documents, hash)
             }
         };
+        let outcome = match made {
+            Ok((outcome, entry)) => {
+                self.record(&named.stem, entry);
+                outcome
+            }
+            Err(f) => {
+                self.record(&named.stem, None);
+                Outcome::Failed(f)
+            }
+        };
+        named.result(outcome)
+    }
+
+    /// Notes in the manifest (when one is kept) what a talk was made from,
+    /// or that it failed.
+    fn record(&self, stem: &str, entry: Option<Entry>) {
         if self.options.manifest {
-            let entry = made.as_ref().ok().and_then(|(_, entry)| entry.clone());
-            self.manifest.lock_anyway().record(&talk.stem, entry);
+            self.manifest.lock_anyway().record(stem, entry);
         }
-        talk.result(match made {
-            Ok((outcome, _)) => outcome,
-            Err(f) => Outcome::Failed(f),
-        })
     }
 
     /// Lays out one checked talk's posters unless they are up to date.
@@ -338,7 +350,7 @@ impl Run<'_> {
     fn write_files(
         &self,
         stem: &str,
-        produced: Option<&Produced>,
+        produced: Option<Produced>,
         documents: &[(pipeline::Format, Vec<u8>)],
         hash: Option<String>,
     ) -> Result<(Outcome, Option<Entry>), Failure> {
@@ -346,13 +358,13 @@ impl Run<'_> {
         let posters = produced.iter().flat_map(|p| p.files.iter().map(|(s, f, b)| (s.as_str(), *f, b.as_slice())));
         let documents = documents.iter().map(|(f, b)| ("", *f, b.as_slice()));
         let written = pipeline::write(posters.chain(documents), stem, out_dir)?;
-        if let Some(thumb) = produced.and_then(|p| p.thumbnail.as_ref()) {
+        if let Some(thumb) = produced.as_ref().and_then(|p| p.thumbnail.as_ref()) {
             let path = contact_sheet::thumbnail_path(out_dir, stem);
             // A missing thumbnail only leaves a gap on the contact sheet.
             let _ = std::fs::create_dir_all(crate::files::folder_of(&path)).map(|_| write_atomic(&path, thumb));
         }
         let outputs = written.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).collect();
-        let (warnings, read) = produced.map(|p| (p.warnings.clone(), p.read.clone())).unwrap_or_default();
+        let (warnings, read) = produced.map(|p| (p.warnings, p.read)).unwrap_or_default();
         let entry = hash.map(|hash| Entry { hash, outputs, read });
         Ok((Outcome::Rendered(written, warnings), entry))
     }

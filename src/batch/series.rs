@@ -80,7 +80,7 @@ pub(super) fn plan_programme(
     if !options.series_outputs || !pipeline::needs_layout(&options.poster) || listed.is_empty() {
         return None;
     }
-    let talks: Vec<Event> = in_date_order(listed.to_vec()).into_iter().map(|(_, e)| e).collect();
+    let talks: Vec<Event> = listed.iter().map(|(_, e)| e.clone()).collect();
     // The logo of the first talk that has one: the series' organizer.
     let logo = talks
         .iter()
@@ -119,14 +119,14 @@ impl ProgrammePlan {
 }
 
 /// Talks by date and time, then by name.
-fn in_date_order(mut listed: Vec<(String, Event)>) -> Vec<(String, Event)> {
+pub(super) fn in_date_order(mut listed: Vec<(String, Event)>) -> Vec<(String, Event)> {
     listed.sort_by(|a, b| (a.1.time.date, a.1.time.start, &a.0).cmp(&(b.1.time.date, b.1.time.start, &b.0)));
     listed
 }
 
 /// The contact sheet and the programme (with posters; the programme as
 /// `plan_programme` planned and a worker laid it out), the calendar feed
-/// (with `ics`) and the alt texts (with `png`).
+/// (with `ics`) and the alt texts (with `png`); `listed` in date order.
 pub(super) fn make(
     results: &[TalkResult],
     listed: Vec<(String, Event)>,
@@ -137,7 +137,6 @@ pub(super) fn make(
 ) -> Vec<SeriesOutput> {
     let poster = &options.poster;
     let out_dir = &poster.out_dir;
-    let listed = in_date_order(listed);
     let mut outputs = Vec::new();
     let mut alt_texts: Vec<(String, String)> = Vec::new();
     if pipeline::needs_layout(poster) {
