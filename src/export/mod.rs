@@ -347,6 +347,41 @@ mod tests {
         assert!(encode_png_strips(3, 4, 96.0, None, [strip([0, 0, 0], 2), strip([0, 0, 0], 3)]).is_err());
     }
 
+    /// The PNG renderer (vendor/typst-render) draws a glyph at its
+    /// position's phase within a pixel rounded to a quarter pixel, from a
+    /// cache: the same letter at 10.30 and 110.35 pixels (both a quarter
+    /// past) is the same pixels 100 pixels apart. Drawn at its exact
+    /// position, as before, the two differ at their edges.
+    #[test]
+    fn a_glyph_at_the_same_quarter_pixel_is_drawn_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("two.typ");
+        // At 150 ppi a pixel is 0.48 pt.
+        let px = |p: f64| format!("{}pt", p * 72.0 / 150.0);
+        let source = format!(
+            "#set page(width: 100pt, height: 30pt, margin: 0pt, fill: white)\n\
+             #set text(font: \"Noto Sans\", size: 14pt)\n\
+             #place(top + left, dx: {}, dy: 8pt)[a]\n#place(top + left, dx: {}, dy: 8pt)[a]\n",
+            px(10.30),
+            px(110.35)
+        );
+        std::fs::write(&path, source).unwrap();
+        let layouter = crate::layout::Layouter::new(vec![]);
+        let template = crate::event::TemplateRef::File(path);
+        let doc = layouter.compile(&template, typst::foundations::Dict::new(), None).unwrap().document;
+        let pixmap = rasterise(&doc.pages()[0], 150.0).unwrap();
+        let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
+        let pixels = pixmap.data();
+        let at = |x: usize, y: usize| &pixels[(y * w + x) * 4..(y * w + x) * 4 + 4];
+        let inked = (0..h).flat_map(|y| (0..90).map(move |x| (x, y))).filter(|&(x, y)| at(x, y)[0] < 255).count();
+        assert!(inked > 20, "the letter is drawn ({inked} pixels)");
+        for y in 0..h {
+            for x in 0..90 {
+                assert_eq!(at(x, y), at(x + 100, y), "pixel ({x}, {y}) and 100 to its right");
+            }
+        }
+    }
+
     #[test]
     fn atomic_write_replaces_and_leaves_no_temp_files() {
         let dir = tempfile::tempdir().unwrap();
