@@ -29,15 +29,22 @@ pub fn render(page: &Page, opts: &RenderOptions) -> sk::Pixmap {
     let ts = sk::Transform::from_scale(pixel_per_pt, pixel_per_pt);
     let state = State::new(size, ts, pixel_per_pt);
 
-    let mut canvas = sk::Pixmap::new(pxw, pxh).unwrap();
+    // talkposter's change: a page of one colour is made in that colour, not
+    // made blank (zeroed) and then filled: one pass over its memory.
+    let solid = match page.fill_or_white() {
+        Some(Paint::Solid(color)) => Some(paint::to_sk_color(color.to_process())),
+        _ => None,
+    };
+    let mut canvas = match solid {
+        Some(color) => filled(pxw, pxh, color),
+        None => sk::Pixmap::new(pxw, pxh).unwrap(),
+    };
 
-    if let Some(fill) = page.fill_or_white() {
-        if let Paint::Solid(color) = fill {
-            canvas.fill(paint::to_sk_color(color.to_process()));
-        } else {
-            let rect = Geometry::Rect(size).filled(fill);
-            shape::render_shape(&mut canvas, state, &rect);
-        }
+    if let Some(fill) = page.fill_or_white()
+        && solid.is_none()
+    {
+        let rect = Geometry::Rect(size).filled(fill);
+        shape::render_shape(&mut canvas, state, &rect);
     }
 
     let state = state.pre_translate(Point { x: bleed.left, y: bleed.top });
@@ -45,6 +52,17 @@ pub fn render(page: &Page, opts: &RenderOptions) -> sk::Pixmap {
     render_frame(&mut canvas, state, &page.frame);
 
     canvas
+}
+
+/// A pixmap of `width` × `height` pixels of `color`, as `Pixmap::fill` sets
+/// them (talkposter's change).
+fn filled(width: u32, height: u32, color: sk::Color) -> sk::Pixmap {
+    let c = color.premultiply().to_color_u8();
+    let pixel = [c.red(), c.green(), c.blue(), c.alpha()];
+    let data = pixel.repeat(width as usize * height as usize);
+    sk::IntSize::from_wh(width, height)
+        .and_then(|size| sk::Pixmap::from_vec(data, size))
+        .unwrap()
 }
 
 /// Export a document with potentially multiple pages into a single raster image.
