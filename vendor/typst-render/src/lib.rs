@@ -31,21 +31,17 @@ pub fn render(page: &Page, opts: &RenderOptions) -> sk::Pixmap {
 
     // talkposter's change: a page of one colour is made in that colour, not
     // made blank (zeroed) and then filled: one pass over its memory.
-    let solid = match page.fill_or_white() {
-        Some(Paint::Solid(color)) => Some(paint::to_sk_color(color.to_process())),
-        _ => None,
+    let mut canvas = match page.fill_or_white() {
+        Some(Paint::Solid(color)) => filled(pxw, pxh, paint::to_sk_color(color.to_process())),
+        fill => {
+            let mut canvas = sk::Pixmap::new(pxw, pxh).unwrap();
+            if let Some(fill) = fill {
+                let rect = Geometry::Rect(size).filled(fill);
+                shape::render_shape(&mut canvas, state, &rect);
+            }
+            canvas
+        }
     };
-    let mut canvas = match solid {
-        Some(color) => filled(pxw, pxh, color),
-        None => sk::Pixmap::new(pxw, pxh).unwrap(),
-    };
-
-    if let Some(fill) = page.fill_or_white()
-        && solid.is_none()
-    {
-        let rect = Geometry::Rect(size).filled(fill);
-        shape::render_shape(&mut canvas, state, &rect);
-    }
 
     let state = state.pre_translate(Point { x: bleed.left, y: bleed.top });
 

@@ -156,11 +156,12 @@ fn render_outline_glyph(
 }
 
 /// A position on the canvas as a whole pixel and the phase within it,
-/// rounded to a quarter pixel (talkposter's change, see above).
+/// rounded to a quarter pixel (talkposter's change, see above). Pixels are
+/// added saturating: a glyph placed absurdly far off the page stays off it.
 fn split_position(at: f32) -> (i32, f32) {
     let whole = at.floor();
     let phase = ((at - whole) * 4.0).round() / 4.0;
-    if phase >= 1.0 { (whole as i32 + 1, 0.0) } else { (whole as i32, phase) }
+    if phase >= 1.0 { ((whole as i32).saturating_add(1), 0.0) } else { (whole as i32, phase) }
 }
 
 fn write_bitmap<S: PaintSampler>(
@@ -178,8 +179,8 @@ fn write_bitmap<S: PaintSampler>(
         let mw = bitmap.width;
         let mh = bitmap.height;
 
-        let left = bitmap.left + shift.0;
-        let top = bitmap.top + shift.1;
+        let left = bitmap.left.saturating_add(shift.0);
+        let top = bitmap.top.saturating_add(shift.1);
 
         // Pad the pixmap with 1 pixel in each dimension so that we do
         // not get any problem with floating point errors along their border
@@ -224,10 +225,10 @@ fn write_bitmap<S: PaintSampler>(
         let mh = bitmap.height as i32;
 
         // Determine the pixel bounding box that we actually need to draw.
-        let left = bitmap.left + shift.0;
-        let right = left + mw;
-        let top = bitmap.top + shift.1;
-        let bottom = top + mh;
+        let left = bitmap.left.saturating_add(shift.0);
+        let right = left.saturating_add(mw);
+        let top = bitmap.top.saturating_add(shift.1);
+        let bottom = top.saturating_add(mh);
 
         // Blend the glyph bitmap with the existing pixels on the canvas.
         let pixels = bytemuck::cast_slice_mut::<u8, u32>(canvas.data_mut());
