@@ -2,10 +2,11 @@
 //! labelled, in one PNG. Typst lays out the labels and leaves a box of each
 //! thumbnail's exact pixel size, marked with `<talkposter-thumb>`; the
 //! thumbnails are then copied into the rendered page one at a time. The
-//! sheet is laid out in pages of a few rows, rendered one at a time and
-//! stacked into one PNG. Typst alone would hold every decoded thumbnail, a
-//! copy of each and the whole sheet at once: with 300 talks that was most of
-//! the batch's peak memory (260 MB; 205 MB pasting thumbnails into one page).
+//! sheet is laid out in pages of a few rows, each rendered (on a thread of
+//! its own, at most two pages ahead of the encoding) and stacked into one
+//! PNG. Typst alone would hold every decoded thumbnail, a copy of each and
+//! the whole sheet at once: with 300 talks that was most of the batch's
+//! peak memory (260 MB; 205 MB pasting thumbnails into one page).
 
 use std::path::{Path, PathBuf};
 
@@ -98,17 +99,38 @@ pub fn produce(job: &SheetJob, layouter: &Layouter) -> Result<Vec<u8>, Vec<Diagn
         .collect();
     let width = doc.pages().first().map_or(1, |p| pixel(p.frame.width()).max(1.0) as u32);
     let height = doc.pages().iter().map(|p| pixel(p.frame.height()).max(1.0) as u32).sum();
-    let strips = doc.pages().iter().enumerate().map(|(i, page)| {
-        let mut strip = rasterise(page, SHEET_PPI)?;
-        for (_, x, y, stem) in places.iter().filter(|p| p.0 == i + 1) {
-            // A thumbnail that cannot be read leaves its box empty.
-            if let Ok(thumb) = image::open(thumbnail_path(out_dir, stem)) {
-                paste(&mut strip, &thumb.to_rgb8(), *x, *y);
+    // Three steps overlap, the sheet being the batch's last job, on a core
+    // otherwise idle: a thread renders the pages (one ahead at most), while
+    // this one reads a page's thumbnails, pastes them in and encodes it.
+    let (rendered, pages) = std::sync::mpsc::sync_channel(1);
+    std::thread::scope(|scope| {
+        let render = std::thread::Builder::new().stack_size(crate::limits::STACK_SIZE);
+        let render = render.spawn_scoped(scope, || {
+            for page in doc.pages() {
+                if rendered.send(rasterise(page, SHEET_PPI)).is_err() {
+                    break;
+                }
             }
-        }
-        Ok(strip)
-    });
-    encode_png_strips(width, height, SHEET_PPI, Some(&job.alt), strips).map_err(|d| vec![d])
+        });
+        let Ok(_render) = render else {
+            return Err(vec![Diagnostic::new("cannot start a thread to draw the contact sheet")]);
+        };
+        // The receiver goes with `strips`: should encoding stop early, the
+        // drawing thread's next send fails and it ends.
+        let places = &places;
+        let strips = (1..=doc.pages().len()).map(move |page| {
+            // A thumbnail that cannot be read leaves its box empty.
+            let thumbs: Vec<_> = (places.iter().filter(|p| p.0 == page))
+                .filter_map(|(_, x, y, stem)| Some((image::open(thumbnail_path(out_dir, stem)).ok()?.to_rgb8(), x, y)))
+                .collect();
+            let mut strip = pages.recv().map_err(|_| Diagnostic::new("the contact sheet's pages were not drawn"))??;
+            for (thumb, x, y) in thumbs {
+                paste(&mut strip, &thumb, *x, *y);
+            }
+            Ok(strip)
+        });
+        encode_png_strips(width, height, SHEET_PPI, Some(&job.alt), strips).map_err(|d| vec![d])
+    })
 }
 
 /// Copies `image` onto `sheet` with its top left corner at (`x`, `y`),
