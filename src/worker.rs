@@ -415,6 +415,20 @@ fn write_frame(out: &mut impl Write, frame: &[u8]) -> std::io::Result<()> {
     out.flush()
 }
 
+/// Writes `message` as one frame, serialized straight into `out` through a
+/// buffer: a reply holds a poster's files (megabytes), which are then not
+/// copied into a second vector first and held twice.
+fn write_message(out: &mut impl Write, message: &impl Serialize) -> std::io::Result<()> {
+    let size = postcard::ser_flavors::Size::default();
+    let len: usize = postcard::serialize_with_flavor(message, size).map_err(std::io::Error::other)?;
+    let frame_len = u32::try_from(len).ok().filter(|&n| n <= MAX_FRAME_BYTES);
+    let frame_len = frame_len.ok_or_else(|| std::io::Error::other(format!("a frame of {len} bytes")))?;
+    let mut out = std::io::BufWriter::with_capacity(64 << 10, out);
+    out.write_all(&frame_len.to_le_bytes())?;
+    postcard::to_io(message, &mut out).map_err(std::io::Error::other)?;
+    out.flush()
+}
+
 /// The next frame, or `None` at the end of the stream.
 fn read_frame(input: &mut impl Read) -> std::io::Result<Option<Vec<u8>>> {
     let mut len = [0u8; 4];
@@ -558,11 +572,10 @@ pub fn serve(font_dirs: Vec<PathBuf>) -> ExitCode {
                 Ok(request) => handle_caught(&request, layouter),
                 Err(e) => Reply::Panicked(format!("an unreadable request: {e}")),
             };
-            let Ok(bytes) = postcard::to_stdvec(&reply) else { break };
-            if write_frame(&mut output, &bytes).is_err() {
+            if write_message(&mut output, &reply).is_err() {
                 break;
             }
-            drop((reply, bytes));
+            drop(reply);
             memory::release_free_memory(large);
         }
     });
@@ -594,6 +607,12 @@ mod tests {
         assert_eq!(read_frame(&mut input).unwrap(), Some(b"hello".to_vec()));
         assert_eq!(read_frame(&mut input).unwrap(), Some(vec![]));
         assert_eq!(read_frame(&mut input).unwrap(), None);
+        // A message is framed as its encoding would be.
+        let reply = Reply::Sheet(Ok(ByteBuf::from(vec![7u8; 200_000])));
+        let mut buf = Vec::new();
+        write_message(&mut buf, &reply).unwrap();
+        let frame = read_frame(&mut buf.as_slice()).unwrap().unwrap();
+        assert_eq!(frame, postcard::to_stdvec(&reply).unwrap());
         let huge = (MAX_FRAME_BYTES + 1).to_le_bytes();
         assert!(read_frame(&mut huge.as_slice()).is_err());
     }
