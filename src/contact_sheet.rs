@@ -100,12 +100,16 @@ pub fn produce(job: &SheetJob, layouter: &Layouter) -> Result<Vec<u8>, Vec<Diagn
     let width = doc.pages().first().map_or(1, |p| pixel(p.frame.width()).max(1.0) as u32);
     let height = doc.pages().iter().map(|p| pixel(p.frame.height()).max(1.0) as u32).sum();
     // Three steps overlap, the sheet being the batch's last job, on a core
-    // otherwise idle: a thread renders the pages (one ahead at most), while
+    // otherwise idle: a thread renders the pages (two ahead at most), while
     // this one reads a page's thumbnails, pastes them in and encodes it.
+    // The sender goes with the thread: if drawing panics, `recv` fails
+    // rather than waiting for a page that never comes (and the panic is
+    // the job's, as before).
     let (rendered, pages) = std::sync::mpsc::sync_channel(1);
+    let doc = &doc;
     std::thread::scope(|scope| {
         let render = std::thread::Builder::new().stack_size(crate::limits::STACK_SIZE);
-        let render = render.spawn_scoped(scope, || {
+        let render = render.spawn_scoped(scope, move || {
             for page in doc.pages() {
                 if rendered.send(rasterise(page, SHEET_PPI)).is_err() {
                     break;
