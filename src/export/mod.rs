@@ -2,6 +2,7 @@
 //! at all (written to a temporary name in the same folder, then renamed).
 
 mod clusters;
+mod rgb;
 
 use std::borrow::Borrow;
 use std::io::Write;
@@ -185,9 +186,7 @@ pub fn encode_png_strips<P: Borrow<tiny_skia::Pixmap>>(
             return Err(Diagnostic::new("the PNG could not be encoded: its parts do not fit together"));
         }
         for pixels in strip.data().chunks_exact(width as usize * 4) {
-            for (to, from) in row.chunks_exact_mut(3).zip(pixels.chunks_exact(4)) {
-                to.copy_from_slice(&from[..3]);
-            }
+            rgb::drop_alpha(pixels, &mut row);
             stream.write_all(&row).map_err(|e| fail(e.into()))?;
         }
         rows += strip.height();
