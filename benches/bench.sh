@@ -100,8 +100,9 @@ measure_tree() { # label, command...: prints "label seconds peak_kb" (whole proc
 mkdir -p "$work/fixed"
 sed '/^#import "\/talkposter\/lib.typ": \*$/a\
 #let fit(fields, make, ..args) = make(8pt)\
+#let fitted(fields, make, ..args) = make(8pt)\
 #let fit-lines(fields, make, ..args) = make(22pt)' templates/flyer.typ > "$work/fixed/flyer.typ"
-grep -q '^#let fit(fields' "$work/fixed/flyer.typ"
+grep -q '^#let fitted(fields' "$work/fixed/flyer.typ"
 
 # N copies of one talk (the seed event), for talkposter and for a warm
 # Typst loop; and the mixed talks (lengths, panels, scripts), all tracked
