@@ -37,8 +37,9 @@
 # Peak memory is the sum of the proportional set sizes (PSS) of talkposter
 # and its workers, sampled every 50 ms: pages they share (the program and
 # its bundled fonts) are counted once, not once per process
-# (benches/tree_peak.py). It is taken from a second run: sampling slows the
-# run it watches, so the times come from a run left alone (`measure_tree`).
+# (benches/tree_peak.py). It is taken from a run of its own: sampling slows
+# the run it watches, so the times come from runs left alone, the median of
+# three for talkposter's batches (`measure_tree`).
 # Prints the figures and the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -83,16 +84,25 @@ measure() { # label, command...: prints "label seconds peak_kb"
 }
 
 measure_tree() { # label, command...: prints "label seconds peak_kb" (whole process tree: the workers too)
-  # Two runs: the time from one left alone, the peak from one watched (the
-  # command must redo its work the second time: `batch --force`).
-  # Reading a process's PSS walks its page tables under the lock its page
-  # faults need, so the watched run is slower (63 mixed talks: 2.34-2.91 s
-  # watched, 2.13-2.31 s not, four runs each, alternating).
+  # The time is the median of three runs left alone: this machine's speed
+  # drifts by a fifth from minute to minute (63 mixed talks: 2.42-2.85 s in
+  # five runs in a row), and a batch of a few seconds is one sample where
+  # the CLI's time is the mean of 200 runs. The peak comes from a fourth
+  # run, watched (the command must redo its work each time: `batch
+  # --force`): reading a process's PSS walks its page tables under the lock
+  # its page faults need, so the watched run is slower (63 mixed talks:
+  # 2.34-2.91 s watched, 2.13-2.31 s not, four runs each, alternating).
+  # The three times go to $work/runs-LABEL.
   local label=$1; shift
+  local runs=()
+  for _ in 1 2 3; do runs+=("$(measure "$label" "$@" | awk '{ print $2 }')"); done
+  printf '%s\n' "${runs[@]}" > "$work/runs-$label"
   local secs
-  secs=$(measure "$label" "$@" | awk '{ print $2 }')
+  secs=$(printf '%s\n' "${runs[@]}" | sort -g | sed -n 2p)
   echo "$label $secs $(python3 benches/tree_peak.py "$@" | awk '{ print $2 }')"
 }
+# "(a, b, c)": the three runs behind a median, in the order they ran.
+runs_of() { paste -sd, "$work/runs-$1" | sed 's/,/, /g; s/^/(/; s/$/)/'; }
 
 # The same flyer with every size fixed (nothing measured, no fitting; the
 # body at 8 pt, which fits wherever a fitted one does): what
@@ -131,7 +141,6 @@ if (( HAVE_PY )); then
   read -r _ py_s _ < <(measure typst-py python3 benches/typst_py.py "$work/root" "$PWD/fonts" "$work/py-out" "${copies[@]}")
   [[ $(ls "$work/py-out"/*.png | wc -l) -eq $N ]] || { echo "typst-py did not make $N PNGs" >&2; exit 1; }
 fi
-read -r _ mixed_s mixed_kb < <(measure_tree mixed "$BIN" batch "$work/mixed" -o "$work/out-mixed" --force)
 read -r _ batch_s batch_kb < <(measure_tree batch "$BIN" batch "$work/talks" -o "$work/out" --force)
 read -r _ fixed_s _ < <(measure batch-fixed "$BIN" batch "$work/talks" -o "$work/out-fixed" --force --template "$work/fixed/flyer.typ")
 # A cold render: the best of five (the machine's other work aside).
@@ -177,17 +186,36 @@ read -r _ sheet_s sheet_kb < <(measure_tree sheet "$BIN" batch "$work/sheet/sche
 [[ $(ls "$work/out-sheet"/2025-*.pdf | wc -l) -eq 1000 ]] || { echo "the sheet did not give 1000 PDFs" >&2; exit 1; }
 read -r _ sheet_check_s _ < <(measure sheet-check "$BIN" check "$work/sheet/schedule.csv")
 
-cli_start=$(date +%s.%N)
-cli_pdf_one=""; cli_png_one=""
-(( HAVE_CLI )) && for f in "$work"/root/t*.yaml; do
-  name=$(basename "$f" .yaml)
-  args=(--root "$work/root" --font-path fonts --ignore-system-fonts --input "event=/$name.yaml" "$work/root/talkposter/flyer.typ")
-  read -r _ s _ < <(measure cli-pdf "$TYPST" compile "${args[@]}" "$work/cli-out/$name.pdf")
-  [[ -n $cli_pdf_one ]] || cli_pdf_one=$s
-  read -r _ s _ < <(measure cli-png "$TYPST" compile "${args[@]}" --format png --ppi 150 "$work/cli-out/$name.png")
-  [[ -n $cli_png_one ]] || cli_png_one=$s
+# The CLI on the N generated talks (a PDF run and a PNG run each), in
+# thirds, and the batch of the mixed talks before each third: the two sides
+# of the ratio sample the same minutes of this machine's drifting speed (a
+# batch measured apart from the CLI's minute and more of runs was off by
+# up to a third). The batch's time is the median of its three runs, the
+# CLI's the sum of its thirds; the peak of the mixed batch comes from a
+# fourth run, watched.
+cli_files=("$work"/root/t*.yaml)
+cli_s=0; cli_pdf_one=""; cli_png_one=""
+cli_third() { # k (0, 1, 2): the CLI on the k-th third of the talks, its time added to cli_s
+  local k=$1 n=${#cli_files[@]} start f name
+  local from=$(( k * n / 3 )) to=$(( (k + 1) * n / 3 ))
+  start=$(date +%s.%N)
+  for f in "${cli_files[@]:$from:$(( to - from ))}"; do
+    name=$(basename "$f" .yaml)
+    args=(--root "$work/root" --font-path fonts --ignore-system-fonts --input "event=/$name.yaml" "$work/root/talkposter/flyer.typ")
+    read -r _ s _ < <(measure cli-pdf "$TYPST" compile "${args[@]}" "$work/cli-out/$name.pdf")
+    [[ -n $cli_pdf_one ]] || cli_pdf_one=$s
+    read -r _ s _ < <(measure cli-png "$TYPST" compile "${args[@]}" --format png --ppi 150 "$work/cli-out/$name.png")
+    [[ -n $cli_png_one ]] || cli_png_one=$s
+  done
+  cli_s=$(calc "$cli_s + $(date +%s.%N) - $start")
+}
+: > "$work/runs-mixed"
+for k in 0 1 2; do
+  measure mixed "$BIN" batch "$work/mixed" -o "$work/out-mixed" --force | awk '{ print $2 }' >> "$work/runs-mixed"
+  if (( HAVE_CLI )); then cli_third "$k"; fi
 done
-cli_s=$(calc "$(date +%s.%N) - $cli_start")
+mixed_s=$(sort -g "$work/runs-mixed" | sed -n 2p)
+mixed_kb=$(python3 benches/tree_peak.py "$BIN" batch "$work/mixed" -o "$work/out-mixed" --force | awk '{ print $2 }')
 # BENCH_KEEP=DIR keeps the first talk's posters from both sides, to compare by eye.
 if [[ -n ${BENCH_KEEP:-} ]] && (( HAVE_CLI )); then
   mkdir -p "$BENCH_KEEP"
@@ -197,12 +225,12 @@ fi
 
 
 printf '\n%-44s %10s\n' "measure" "value"
-printf '%-44s %9.2fs\n' "talkposter batch of $N copies of one talk" "$copies_s"
+printf '%-44s %9.2fs  median of %s\n' "talkposter batch of $N copies of one talk" "$copies_s" "$(runs_of copies)"
 printf '%-44s %8.0fMB\n' "  peak memory (talkposter + workers)" "$(calc "$copies_kb / 1024")"
 (( HAVE_PY )) && printf '%-44s %9.2fs\n' "warm typst-py, $(nproc) processes, the same" "$py_s"
-printf '%-44s %9.2fs\n' "talkposter batch of $mixed_n mixed real talks" "$mixed_s"
+printf '%-44s %9.2fs  median of %s\n' "talkposter batch of $mixed_n mixed real talks" "$mixed_s" "$(runs_of mixed)"
 printf '%-44s %8.0fMB\n' "  peak memory (talkposter + workers)" "$(calc "$mixed_kb / 1024")"
-printf '%-44s %9.2fs\n' "talkposter batch of $N (PDF+PNG 150 ppi)" "$batch_s"
+printf '%-44s %9.2fs  median of %s\n' "talkposter batch of $N (PDF+PNG 150 ppi)" "$batch_s" "$(runs_of batch)"
 printf '%-44s %8.1fms\n' "  per poster" "$(calc "$batch_s * 1000 / $N")"
 printf '%-44s %8.0fMB\n' "  peak memory (talkposter + workers)" "$(calc "$batch_kb / 1024")"
 printf '%-44s %9.2fs\n' "  the same, sizes fixed (custom template)" "$fixed_s"
@@ -211,9 +239,9 @@ printf '%-44s %9.3fs\n' "talkposter render, seed event (cold)" "$one_s"
 printf '%-44s %8.0fMB\n' "  peak memory (the larger process)" "$(calc "$one_kb / 1024")"
 [[ -n ${BASELINE:-} ]] && printf '%-44s %9.3fs\n' "  the same with BASELINE ($BASELINE)" "$base_s"
 (( HAVE_CLI )) && printf '%-44s %9.3fs\n' "typst CLI, seed-like talk PDF + PNG" "$(calc "$cli_pdf_one + $cli_png_one")"
-printf '%-44s %9.2fs\n' "1,000 inline talks in one series file (PDF)" "$inline_s"
+printf '%-44s %9.2fs  median of %s\n' "1,000 inline talks in one series file (PDF)" "$inline_s" "$(runs_of inline)"
 printf '%-44s %8.0fMB\n' "  peak memory (talkposter + workers)" "$(calc "$inline_kb / 1024")"
-printf '%-44s %9.2fs\n' "the same 1,000 talks as sheet rows (CSV, PDF)" "$sheet_s"
+printf '%-44s %9.2fs  median of %s\n' "the same 1,000 talks as sheet rows (CSV, PDF)" "$sheet_s" "$(runs_of sheet)"
 printf '%-44s %8.0fMB\n' "  peak memory (talkposter + workers)" "$(calc "$sheet_kb / 1024")"
 printf '%-44s %9.3fs\n' "  check of the sheet (1,000 rows)" "$sheet_check_s"
 printf '%-44s %9.1f\n' "PDF size of the seed poster (KB)" "$(calc "$(stat -c %s "$work/one/2024-06-13-yilun-xu.pdf") / 1024")"
