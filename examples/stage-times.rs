@@ -69,9 +69,9 @@ fn main() {
         }
         export::pdf(&doc, &talkposter::export::PdfStandards::default()).unwrap_or_else(|d| fail(&d.into()));
         lap(Some(2));
-        export::png(&doc, 150.0, None).unwrap_or_else(|d| fail(&d.into()));
+        let (_, drawn) = export::png_and_pixels(&doc, 150.0, None).unwrap_or_else(|d| fail(&d.into()));
         lap(Some(3));
-        export::png_of_width(&doc, contact_sheet::THUMB_WIDTH).unwrap_or_else(|d| fail(&d.into()));
+        export::thumbnail(&doc, contact_sheet::THUMB_WIDTH, Some(&drawn)).unwrap_or_else(|d| fail(&d.into()));
         lap(Some(4));
         if each {
             let ms: Vec<String> =

@@ -89,8 +89,7 @@ pub struct PosterJob {
     /// The PNG's description.
     pub alt_text: String,
     pub pdf: PdfStandards,
-    /// Encode each format on a thread of its own (the thumbnail on the
-    /// layout's): for one talk at a time (`render`, `watch`), where a PDF
+    /// Encode each format on a thread of its own: for one talk at a time (`render`, `watch`), where a PDF
     /// and a PNG of one page, about as long to make as each other, then use
     /// both cores. A batch keeps every core busy with talks already.
     pub side_by_side: bool,
@@ -205,16 +204,23 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
         produced.warnings.extend(compiled.warnings);
         produced.read.extend(compiled.read);
         let formats: Vec<Format> = job.formats.iter().copied().filter(|f| f.is_poster()).collect();
+        // Each format's bytes and warnings; the PNG's also the page as
+        // drawn, when the thumbnail is to be scaled down from it.
+        let thumbnail_width = job.thumbnail_width.filter(|_| i == 0);
         let encode = |format: Format| {
             let mut warnings = Vec::new();
-            let bytes = match format {
-                Format::Png => export::png(doc, ppi(job.ppi, &job.event, template) as f32, Some(&job.alt_text)),
-                _ => pdf(doc, job, template, &mut warnings),
+            let (bytes, drawn) = match format {
+                Format::Png => {
+                    match export::png_and_pixels(doc, ppi(job.ppi, &job.event, template) as f32, Some(&job.alt_text)) {
+                        Ok((png, drawn)) => (Ok(png), thumbnail_width.map(|_| drawn)),
+                        Err(d) => (Err(d), None),
+                    }
+                }
+                _ => (pdf(doc, job, template, &mut warnings), None),
             };
-            (bytes, warnings)
+            (bytes, warnings, drawn)
         };
-        let thumbnail = || job.thumbnail_width.filter(|_| i == 0).map(|width| export::png_of_width(doc, width));
-        let (files, thumbnail) = if job.side_by_side {
+        let files: Vec<_> = if job.side_by_side {
             std::thread::scope(|scope| {
                 let encoders: Vec<_> = formats
                     .iter()
@@ -223,28 +229,28 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
                         thread.spawn_scoped(scope, move || encode(format))
                     })
                     .collect();
-                let thumbnail = thumbnail();
-                let files: Vec<_> = encoders
+                encoders
                     .into_iter()
                     .map(|encoder| match encoder {
                         // A panic goes on to the worker's handler, as if here.
                         Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
                         Err(e) => {
-                            (Err(Diagnostic::new(format!("cannot start a thread to write the poster: {e}"))), vec![])
+                            (Err(Diagnostic::new(format!("cannot start a thread to write the poster: {e}"))), vec![], None)
                         }
                     })
-                    .collect();
-                (files, thumbnail)
+                    .collect()
             })
         } else {
-            (formats.iter().map(|&f| encode(f)).collect(), thumbnail())
+            formats.iter().map(|&f| encode(f)).collect()
         };
-        for (format, (bytes, warnings)) in formats.into_iter().zip(files) {
+        let mut drawn = None;
+        for (format, (bytes, warnings, pixels)) in formats.into_iter().zip(files) {
+            drawn = drawn.or(pixels);
             produced.warnings.extend(warnings);
             produced.files.push((suffix.clone(), format, encoded(bytes)?));
         }
-        if i == 0 {
-            produced.thumbnail = thumbnail.map(encoded).transpose()?;
+        if let Some(width) = thumbnail_width {
+            produced.thumbnail = Some(encoded(export::thumbnail(doc, width, drawn.as_ref()))?);
         }
     }
     Ok(produced)

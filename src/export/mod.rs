@@ -3,6 +3,7 @@
 
 mod clusters;
 mod rgb;
+mod thumbnail;
 
 use std::borrow::Borrow;
 use std::io::Write;
@@ -107,8 +108,14 @@ pub fn with_bleed_box(pdf: Vec<u8>, bleed_mm: f64) -> Result<Vec<u8>, Diagnostic
 /// resolution recorded (pHYs) so print tools know its size, and `alt`, the
 /// description of what it shows, for screen readers and social posts.
 pub fn png(doc: &PagedDocument, ppi: f32, alt: Option<&str>) -> Result<Vec<u8>, Diagnostic> {
+    png_and_pixels(doc, ppi, alt).map(|(png, _)| png)
+}
+
+/// `png`, and the page as drawn for it (to scale the thumbnail down from).
+pub fn png_and_pixels(doc: &PagedDocument, ppi: f32, alt: Option<&str>) -> Result<(Vec<u8>, tiny_skia::Pixmap), Diagnostic> {
     let page = doc.pages().first().ok_or_else(|| Diagnostic::new("the poster has no page"))?;
-    encode_png(&rasterise(page, ppi)?, ppi, alt)
+    let pixmap = rasterise(page, ppi)?;
+    Ok((encode_png(&pixmap, ppi, alt)?, pixmap))
 }
 
 /// One page as a PNG (see `png`).
@@ -199,13 +206,18 @@ pub fn encode_png_strips<P: Borrow<tiny_skia::Pixmap>>(
     Ok(out)
 }
 
-/// The first page as a PNG `width` pixels wide (a thumbnail).
-pub fn png_of_width(doc: &PagedDocument, width: u32) -> Result<Vec<u8>, Diagnostic> {
-    let page_width = doc.pages().first().map_or(0.0, |p| p.frame.width().to_pt());
-    if page_width <= 0.0 {
+/// The first page as a PNG `width` pixels wide (a thumbnail): scaled down
+/// from `drawn`, the page as drawn for its PNG, when there is one of a size
+/// to scale down, else drawn at that width.
+pub fn thumbnail(doc: &PagedDocument, width: u32, drawn: Option<&tiny_skia::Pixmap>) -> Result<Vec<u8>, Diagnostic> {
+    let size = doc.pages().first().map_or((0.0, 0.0), |p| (p.frame.width().to_pt(), p.frame.height().to_pt()));
+    if size.0 <= 0.0 {
         return Err(Diagnostic::new("the poster has no page"));
     }
-    png(doc, (f64::from(width) * 72.0 / page_width) as f32, None)
+    if let Some(scaled) = drawn.and_then(|drawn| thumbnail::scaled_down(drawn, size, width)) {
+        return scaled;
+    }
+    png(doc, (f64::from(width) * 72.0 / size.0) as f32, None)
 }
 
 /// Writes `bytes` to `path` atomically: a reader (or a crash) never sees a
@@ -379,6 +391,33 @@ mod tests {
                 assert_eq!(at(x, y), at(x + 100, y), "pixel ({x}, {y}) and 100 to its right");
             }
         }
+    }
+
+    #[test]
+    fn a_thumbnail_scaled_down_from_the_png_looks_like_one_drawn_small() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.typ");
+        let source = "#set page(paper: \"a5\", margin: 10mm, fill: white)\n\
+             #set text(font: \"Noto Sans\", size: 11pt)\n\
+             #rect(width: 100%, height: 20mm, fill: red)\n\
+             #text(size: 30pt, weight: \"bold\")[A title in large type]\n\
+             #line(length: 100%, stroke: 0.5pt)\n\
+             #lorem(120)\n";
+        std::fs::write(&path, source).unwrap();
+        let layouter = crate::layout::Layouter::new(vec![]);
+        let template = crate::event::TemplateRef::File(path);
+        let doc = layouter.compile(&template, typst::foundations::Dict::new(), None).unwrap().document;
+        let (_, drawn) = png_and_pixels(&doc, 150.0, None).unwrap();
+        let decode = |png: Vec<u8>| image::load_from_memory(&png).unwrap().to_rgb8();
+        let scaled = decode(thumbnail(&doc, 152, Some(&drawn)).unwrap());
+        let small = decode(thumbnail(&doc, 152, None).unwrap());
+        assert_eq!(scaled.dimensions(), small.dimensions());
+        assert_ne!(scaled.as_raw(), small.as_raw(), "scaled down, not drawn again");
+        let differences = scaled.as_raw().iter().zip(small.as_raw()).map(|(a, b)| u64::from(a.abs_diff(*b)));
+        let mean = differences.sum::<u64>() as f64 / scaled.as_raw().len() as f64;
+        // Text-dense pages differ by 1-4 levels; a thumbnail off by one row
+        // of pixels, by 10 or more.
+        assert!(mean < 6.0, "the two thumbnails differ by {mean:.2} levels on average");
     }
 
     #[test]
