@@ -234,9 +234,11 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
                     .map(|encoder| match encoder {
                         // A panic goes on to the worker's handler, as if here.
                         Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                        Err(e) => {
-                            (Err(Diagnostic::new(format!("cannot start a thread to write the poster: {e}"))), vec![], None)
-                        }
+                        Err(e) => (
+                            Err(Diagnostic::new(format!("cannot start a thread to write the poster: {e}"))),
+                            vec![],
+                            None,
+                        ),
                     })
                     .collect()
             })

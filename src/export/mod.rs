@@ -112,7 +112,11 @@ pub fn png(doc: &PagedDocument, ppi: f32, alt: Option<&str>) -> Result<Vec<u8>, 
 }
 
 /// `png`, and the page as drawn for it (to scale the thumbnail down from).
-pub fn png_and_pixels(doc: &PagedDocument, ppi: f32, alt: Option<&str>) -> Result<(Vec<u8>, tiny_skia::Pixmap), Diagnostic> {
+pub fn png_and_pixels(
+    doc: &PagedDocument,
+    ppi: f32,
+    alt: Option<&str>,
+) -> Result<(Vec<u8>, tiny_skia::Pixmap), Diagnostic> {
     let page = doc.pages().first().ok_or_else(|| Diagnostic::new("the poster has no page"))?;
     let pixmap = rasterise(page, ppi)?;
     Ok((encode_png(&pixmap, ppi, alt)?, pixmap))
