@@ -497,14 +497,14 @@ const LAYOUT_THREAD: &str = "layout";
 
 /// The layouter of `cell` for one talk laid out in this process, made and
 /// made ready on first use: the engine and the font book, and beside them
-/// what its layout would otherwise stop for (the Chinese tables, the
-/// hashes of the big font files). Worker processes do without the latter:
-/// they serve many talks, and 40 MB of font pages read by each would add
-/// to a batch's memory for nothing when no talk is in Chinese.
+/// what its layout would otherwise stop for (the hashes of the big font
+/// files; the Chinese tables are the caller's, see `text::warm_up`).
+/// Worker processes do without the latter: they serve many talks, and 40
+/// MB of font pages read by each would add to a batch's memory for nothing
+/// when no talk is in Chinese.
 fn warmed(cell: &OnceLock<Layouter>, font_dirs: Vec<PathBuf>) -> &Layouter {
     cell.get_or_init(|| {
         let layouter = Layouter::new(font_dirs);
-        crate::text::warm_up();
         if let Ok(fonts) = layouter.fonts(false) {
             let _ = std::thread::Builder::new().name("warm-up".into()).spawn(move || fonts.warm_up());
         }

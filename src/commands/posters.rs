@@ -12,7 +12,7 @@ use std::time::Duration;
 use crate::cli::{BatchArgs, OutputArgs, RenderArgs};
 use talkposter::batch::{self, BatchOptions, Outcome, Report, TalkResult};
 use talkposter::diag::{self, Diagnostic, Failure};
-use talkposter::event::TemplateRef;
+use talkposter::event::{Reading, TemplateRef};
 use talkposter::outputs::announcement::Announcer;
 use talkposter::pipeline::{self, Options};
 use talkposter::worker::{Isolation, Workers};
@@ -29,6 +29,12 @@ pub(super) fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
         workers.warm_up();
     }
     let talks = series::collect(std::slice::from_ref(&args.event), &Default::default())?;
+    // The tables that tell traditional Chinese from simplified, built
+    // beside the engine, when the talk's layout will read them.
+    let checked = || talks.iter().filter_map(|t| t.checked.as_ref().ok());
+    if pipeline::needs_layout(&options.poster) && checked().any(|c| Reading::tells_chinese_apart(&c.event)) {
+        talkposter::text::warm_up();
+    }
     let report = batch::run(talks, &options, &workers, &|_| {});
     for r in report.results {
         match r.outcome {

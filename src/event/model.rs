@@ -200,6 +200,12 @@ impl Lang {
         self.writing() == Writing::Han
     }
 
+    /// A language that says how Han characters in it are read: Japanese,
+    /// or Chinese in one of its forms.
+    pub fn reads_han(self) -> bool {
+        matches!(self, Lang::Ja | Lang::ZhHant | Lang::ZhHk | Lang::Zh)
+    }
+
     /// The language a text written once is in, as far as setting it goes:
     /// the poster's own language when it is in the poster's script (a
     /// German string in a German poster), else the language of its script
@@ -249,7 +255,7 @@ impl Reading {
         let main = e.language;
         let strings = || text_fields(e).into_iter().flat_map(|(_, t)| t.strings());
         let han = match main {
-            Lang::Ja | Lang::ZhHant | Lang::ZhHk | Lang::Zh => main,
+            _ if main.reads_han() => main,
             _ if strings().any(|s| s.chars().any(is_kana)) => Lang::Ja,
             _ => {
                 let chinese: String = strings().filter(|s| s.chars().any(is_han)).collect::<Vec<_>>().join("\n");
@@ -257,6 +263,16 @@ impl Reading {
             }
         };
         Reading { main, han }
+    }
+
+    /// Whether reading `e` asks whether its Chinese is traditional (the
+    /// tables for it take 20 ms to build): it has Han characters, and
+    /// neither its language nor kana say how to read them.
+    pub fn tells_chinese_apart(e: &Event) -> bool {
+        let strings = || text_fields(e).into_iter().flat_map(|(_, t)| t.strings());
+        !e.language.reads_han()
+            && !strings().any(|s| s.chars().any(is_kana))
+            && strings().any(|s| s.chars().any(is_han))
     }
 
     /// Texts read as written in `main` alone (no event around them).
@@ -431,5 +447,20 @@ mod tests {
         assert_eq!(Lang::En.typst_for("2024 · 16:00"), "en");
         assert_eq!(Lang::De.typst_for("Universität Duisburg-Essen"), "de");
         assert_eq!(Lang::De.typst_for("Москва"), "ru");
+    }
+
+    #[test]
+    fn only_han_text_that_nothing_else_reads_asks_for_the_chinese_tables() {
+        let talk = |language: &str, title: &str| {
+            crate::event::from_yaml(&format!(
+                "language: {language}\ntitle: {title}\nspeaker: Dr. A\ntime: {{date: 2024-06-13, start: '16:00'}}\nplace: P\n"
+            ))
+        };
+        assert!(!Reading::tells_chinese_apart(&talk("en", "Diffusion models")));
+        assert!(Reading::tells_chinese_apart(&talk("en", "{en: Diffusion, zh: 扩散模型}")));
+        assert!(!Reading::tells_chinese_apart(&talk("zh", "扩散模型")), "Chinese says how");
+        assert!(!Reading::tells_chinese_apart(&talk("en", "{en: Diffusion, ja: 拡散モデル}")), "kana: Japanese");
+        let both = talk("en", "{en: Diffusion, zh: 臺灣語言學的新視野}");
+        assert_eq!(Reading::of(&both).han, Lang::ZhHant);
     }
 }
