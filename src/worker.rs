@@ -169,13 +169,14 @@ impl Workers {
     }
 
     /// With `ProcessesWhenNeeded`: gets this process's layouter ready on a
-    /// thread of its own, while the talk is read. Only worth it when a
-    /// poster will be laid out (not for a calendar file alone).
-    pub fn warm_up(&self) {
+    /// thread of its own, the CJK fonts too when `cjk` (the talk has Chinese,
+    /// Japanese or Korean text). Only worth it when a poster will be laid
+    /// out (not for a calendar file alone).
+    pub fn warm_up(&self, cjk: bool) {
         if matches!(self.isolation, Isolation::ProcessesWhenNeeded { .. }) {
             let (layouter, font_dirs) = (self.layouter.clone(), self.font_dirs.clone());
             let _ = std::thread::Builder::new().name("warm-up".into()).spawn(move || {
-                warmed(&layouter, font_dirs);
+                warmed(&layouter, font_dirs, cjk);
             });
         }
     }
@@ -250,7 +251,7 @@ impl Workers {
         let thread = std::thread::Builder::new().name(LAYOUT_THREAD.into()).stack_size(STACK_SIZE);
         thread
             .spawn(move || {
-                let _ = send.send(handle_caught(&request, warmed(&layouter, font_dirs)));
+                let _ = send.send(handle_caught(&request, warmed(&layouter, font_dirs, false)));
             })
             .map_err(|e| Lost::CannotStart(format!("a layout thread: {e}")))?;
         match reply.recv_timeout(self.time_limit) {
@@ -497,16 +498,16 @@ const LAYOUT_THREAD: &str = "layout";
 
 /// The layouter of `cell` for one talk laid out in this process, made and
 /// made ready on first use: the engine and the font book, and beside them
-/// what its layout would otherwise stop for (the hashes of the big font
-/// files; the Chinese tables are the caller's, see `text::warm_up`).
-/// Worker processes do without the latter: they serve many talks, and 40
-/// MB of font pages read by each would add to a batch's memory for nothing
-/// when no talk is in Chinese.
-fn warmed(cell: &OnceLock<Layouter>, font_dirs: Vec<PathBuf>) -> &Layouter {
+/// what its layout would otherwise stop for (the hashes of the font files
+/// it will use, the CJK collections when `cjk`; the Chinese tables are the
+/// caller's, see `text::warm_up`). Worker processes do without the latter:
+/// they serve many talks, and 40 MB of font pages read by each would add
+/// to a batch's memory for nothing when no talk is in Chinese.
+fn warmed(cell: &OnceLock<Layouter>, font_dirs: Vec<PathBuf>, cjk: bool) -> &Layouter {
     cell.get_or_init(|| {
         let layouter = Layouter::new(font_dirs);
         if let Ok(fonts) = layouter.fonts(false) {
-            let _ = std::thread::Builder::new().name("warm-up".into()).spawn(move || fonts.warm_up());
+            let _ = std::thread::Builder::new().name("warm-up".into()).spawn(move || fonts.warm_up(cjk));
         }
         layouter.prepare();
         layouter

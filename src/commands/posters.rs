@@ -12,7 +12,7 @@ use std::time::Duration;
 use crate::cli::{BatchArgs, OutputArgs, RenderArgs};
 use talkposter::batch::{self, BatchOptions, Outcome, Report, TalkResult};
 use talkposter::diag::{self, Diagnostic, Failure};
-use talkposter::event::{Reading, TemplateRef};
+use talkposter::event::{Reading, TemplateRef, has_cjk};
 use talkposter::outputs::announcement::Announcer;
 use talkposter::pipeline::{self, Options};
 use talkposter::worker::{Isolation, Workers};
@@ -25,15 +25,15 @@ pub(super) fn render(args: RenderArgs) -> Result<ExitCode, Failure> {
     // One talk: laid out in this process when it runs only talkposter's own
     // code (see `Isolation::ProcessesWhenNeeded`).
     let workers = start_workers(&args.output.font_path, Duration::from_secs(args.output.time_limit), 1, true)?;
-    if pipeline::needs_layout(&options.poster) {
-        workers.warm_up();
-    }
     let talks = series::collect(std::slice::from_ref(&args.event), &Default::default())?;
-    // The tables that tell traditional Chinese from simplified, built
-    // beside the engine, when the talk's layout will read them.
-    let checked = || talks.iter().filter_map(|t| t.checked.as_ref().ok());
-    if pipeline::needs_layout(&options.poster) && checked().any(|c| Reading::tells_chinese_apart(&c.event)) {
-        talkposter::text::warm_up();
+    // While the engine is built: the CJK fonts' hashes, and the tables that
+    // tell traditional Chinese from simplified, when the talk needs them.
+    let events = || talks.iter().filter_map(|t| Some(&t.checked.as_ref().ok()?.event));
+    if pipeline::needs_layout(&options.poster) {
+        workers.warm_up(events().any(has_cjk));
+        if events().any(Reading::tells_chinese_apart) {
+            talkposter::text::warm_up();
+        }
     }
     let report = batch::run(talks, &options, &workers, &|_| {});
     for r in report.results {

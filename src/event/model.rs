@@ -404,6 +404,15 @@ pub struct Event {
     pub print: crate::print::Print,
 }
 
+/// Whether the event is in Chinese, Japanese or Korean, or has text in one
+/// of them anywhere: its poster then uses the CJK fonts.
+pub fn has_cjk(e: &Event) -> bool {
+    let cjk = |c: char| is_han(c) || is_kana(c) || is_hangul(c);
+    e.language.reads_han()
+        || e.language == Lang::Ko
+        || text_fields(e).into_iter().flat_map(|(_, t)| t.strings()).any(|s| s.chars().any(cjk))
+}
+
 /// Every text field of an event with its key path: for checks that look at
 /// all text (missing glyphs, markup errors) and for tests.
 pub fn text_fields(e: &Event) -> Vec<(KeyPath, &Text)> {
@@ -462,5 +471,7 @@ mod tests {
         assert!(!Reading::tells_chinese_apart(&talk("en", "{en: Diffusion, ja: 拡散モデル}")), "kana: Japanese");
         let both = talk("en", "{en: Diffusion, zh: 臺灣語言學的新視野}");
         assert_eq!(Reading::of(&both).han, Lang::ZhHant);
+        assert!(has_cjk(&both) && has_cjk(&talk("ko", "Diffusion")) && has_cjk(&talk("en", "확산 모델")));
+        assert!(!has_cjk(&talk("en", "Diffusion models")) && !has_cjk(&talk("ar", "نماذج الانتشار")));
     }
 }

@@ -196,16 +196,19 @@ impl FontLibrary {
         &self.book
     }
 
-    /// Hashes the files of the faces nearly every poster uses (Noto Sans,
-    /// and the CJK collections: 40 MB, for an organizer's name in Chinese),
-    /// as Typst does when it first meets a font, so that a one-talk render
-    /// does it while the talk is read rather than in the layout.
-    pub fn warm_up(&self) {
+    /// Hashes the files of the bundled faces a poster will use (Noto Sans;
+    /// with `cjk` the CJK collections too: 40 MB, for an organizer's name in
+    /// Chinese), as Typst does when it first meets a font, so that a
+    /// one-talk render does it while its engine is built rather than in the
+    /// layout.
+    pub fn warm_up(&self, cjk: bool) {
         let mut done = std::collections::HashSet::new();
         for (i, slot) in self.slots.iter().enumerate() {
-            let common =
-                self.book.info(i).is_some_and(|f| f.family == "Noto Sans" || f.family.starts_with("Noto Sans CJK"));
-            if slot.origin == FontOrigin::Bundled && common && done.insert(slot.data.as_ptr()) {
+            let used = self
+                .book
+                .info(i)
+                .is_some_and(|f| f.family == "Noto Sans" || (cjk && f.family.starts_with("Noto Sans CJK")));
+            if slot.origin == FontOrigin::Bundled && used && done.insert(slot.data.as_ptr()) {
                 typst::utils::hash128(&slot.data);
             }
         }
