@@ -204,8 +204,8 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
         produced.warnings.extend(compiled.warnings);
         produced.read.extend(compiled.read);
         let formats: Vec<Format> = job.formats.iter().copied().filter(|f| f.is_poster()).collect();
-        // Each format's bytes and warnings; the PNG's also the page as
-        // drawn, when the thumbnail is to be scaled down from it.
+        // The PNG's page as drawn is kept when the thumbnail is to be
+        // scaled down from it.
         let thumbnail_width = job.thumbnail_width.filter(|_| i == 0);
         let encode = |format: Format| {
             let mut warnings = Vec::new();
@@ -218,9 +218,9 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
                 }
                 _ => (pdf(doc, job, template, &mut warnings), None),
             };
-            (bytes, warnings, drawn)
+            Encoded { bytes, warnings, drawn }
         };
-        let files: Vec<_> = if job.side_by_side {
+        let files: Vec<Encoded> = if job.side_by_side {
             std::thread::scope(|scope| {
                 let encoders: Vec<_> = formats
                     .iter()
@@ -234,11 +234,7 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
                     .map(|encoder| match encoder {
                         // A panic goes on to the worker's handler, as if here.
                         Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                        Err(e) => (
-                            Err(Diagnostic::new(format!("cannot start a thread to write the poster: {e}"))),
-                            vec![],
-                            None,
-                        ),
+                        Err(e) => Encoded::failed(format!("cannot start a thread to write the poster: {e}")),
                     })
                     .collect()
             })
@@ -246,16 +242,30 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
             formats.iter().map(|&f| encode(f)).collect()
         };
         let mut drawn = None;
-        for (format, (bytes, warnings, pixels)) in formats.into_iter().zip(files) {
-            drawn = drawn.or(pixels);
-            produced.warnings.extend(warnings);
-            produced.files.push((suffix.clone(), format, encoded(bytes)?));
+        for (format, file) in formats.into_iter().zip(files) {
+            drawn = drawn.or(file.drawn);
+            produced.warnings.extend(file.warnings);
+            produced.files.push((suffix.clone(), format, encoded(file.bytes)?));
         }
         if let Some(width) = thumbnail_width {
             produced.thumbnail = Some(encoded(export::thumbnail(doc, width, drawn.as_ref()))?);
         }
     }
     Ok(produced)
+}
+
+/// One format of a poster, encoded.
+struct Encoded {
+    bytes: Result<Vec<u8>, Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    /// The page as drawn for the PNG, for its thumbnail.
+    drawn: Option<tiny_skia::Pixmap>,
+}
+
+impl Encoded {
+    fn failed(message: String) -> Self {
+        Encoded { bytes: Err(Diagnostic::new(message)), warnings: Vec::new(), drawn: None }
+    }
 }
 
 /// The poster's PDF, to the standards asked for (PDF/A dated by the talk).
