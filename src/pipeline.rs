@@ -89,9 +89,10 @@ pub struct PosterJob {
     /// The PNG's description.
     pub alt_text: String,
     pub pdf: PdfStandards,
-    /// Encode each format on a thread of its own: for one talk at a time (`render`, `watch`), where a PDF
-    /// and a PNG of one page, about as long to make as each other, then use
-    /// both cores. A batch keeps every core busy with talks already.
+    /// Encode each format on a thread of its own: for one talk at a time
+    /// (`render`, `watch`), where a PDF and a PNG of one page, about as long
+    /// to make as each other, then use both cores. A batch keeps every core
+    /// busy with talks already.
     pub side_by_side: bool,
 }
 

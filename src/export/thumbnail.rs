@@ -1,7 +1,7 @@
 //! The contact sheet's thumbnail of a poster. When the poster's PNG was
-//! drawn, the thumbnail is scaled down from those pixels (1.2 ms for A4 at
-//! 150 ppi) instead of drawing the page a second time at thumbnail size
-//! (3 ms: every glyph and picture again).
+//! drawn, the thumbnail is scaled down from those pixels (2 ms with its
+//! encoding, for A4 at 150 ppi) instead of drawing the page a second time
+//! at thumbnail size (3.6–3.9 ms: every glyph and picture again).
 
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
@@ -10,9 +10,10 @@ use tiny_skia::{IntSize, Pixmap};
 use crate::diag::Diagnostic;
 
 /// How many times the thumbnail's width a drawn page may be, at most, to be
-/// scaled down rather than drawn again: the time to scale down grows with
-/// the pixels drawn, and past about twelve times (A3 at 150 ppi) drawing
-/// the page small is quicker.
+/// scaled down rather than drawn again. The time to scale down grows with
+/// the pixels drawn (1.5 ms at eight times, A4 at 150 ppi) while drawing
+/// small stays about 3.5 ms, so past about twelve times drawing is likely
+/// quicker (an estimate from A4's times, not measured on larger pages).
 const MOST_SCALED_DOWN: u32 = 12;
 
 /// The size in pixels of a page `page_pt` (width, height, in points) drawn
