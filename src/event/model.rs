@@ -253,12 +253,11 @@ pub struct Reading {
 impl Reading {
     pub fn of(e: &Event) -> Reading {
         let main = e.language;
-        let strings = || text_fields(e).into_iter().flat_map(|(_, t)| t.strings());
         let han = match main {
             _ if main.reads_han() => main,
-            _ if strings().any(|s| s.chars().any(is_kana)) => Lang::Ja,
+            _ if any_char(e, is_kana) => Lang::Ja,
             _ => {
-                let chinese: String = strings().filter(|s| s.chars().any(is_han)).collect::<Vec<_>>().join("\n");
+                let chinese: String = strings_of(e).filter(|s| s.chars().any(is_han)).collect::<Vec<_>>().join("\n");
                 if crate::text::is_traditional(&chinese) { Lang::ZhHant } else { Lang::Zh }
             }
         };
@@ -269,10 +268,7 @@ impl Reading {
     /// tables for it take 20 ms to build): it has Han characters, and
     /// neither its language nor kana say how to read them.
     pub fn tells_chinese_apart(e: &Event) -> bool {
-        let strings = || text_fields(e).into_iter().flat_map(|(_, t)| t.strings());
-        !e.language.reads_han()
-            && !strings().any(|s| s.chars().any(is_kana))
-            && strings().any(|s| s.chars().any(is_han))
+        !e.language.reads_han() && !any_char(e, is_kana) && any_char(e, is_han)
     }
 
     /// Texts read as written in `main` alone (no event around them).
@@ -407,10 +403,17 @@ pub struct Event {
 /// Whether the event is in Chinese, Japanese or Korean, or has text in one
 /// of them anywhere: its poster then uses the CJK fonts.
 pub fn has_cjk(e: &Event) -> bool {
-    let cjk = |c: char| is_han(c) || is_kana(c) || is_hangul(c);
-    e.language.reads_han()
-        || e.language == Lang::Ko
-        || text_fields(e).into_iter().flat_map(|(_, t)| t.strings()).any(|s| s.chars().any(cjk))
+    e.language.reads_han() || e.language == Lang::Ko || any_char(e, |c| is_han(c) || is_kana(c) || is_hangul(c))
+}
+
+/// Every string of every text field of the event.
+fn strings_of(e: &Event) -> impl Iterator<Item = &str> {
+    text_fields(e).into_iter().flat_map(|(_, t)| t.strings())
+}
+
+/// Whether any text of the event has a character for which `pick` holds.
+fn any_char(e: &Event, pick: impl Fn(char) -> bool) -> bool {
+    strings_of(e).any(|s| s.chars().any(&pick))
 }
 
 /// Every text field of an event with its key path: for checks that look at
