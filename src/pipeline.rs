@@ -213,7 +213,11 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
             let (bytes, drawn) = match format {
                 Format::Png => {
                     match export::png_and_pixels(doc, ppi(job.ppi, &job.event, template) as f32, Some(&job.alt_text)) {
-                        Ok((png, drawn)) => (Ok(png), thumbnail_width.map(|_| drawn)),
+                        Ok((png, drawn)) if thumbnail_width.is_some() => (Ok(png), Some(drawn)),
+                        Ok((png, drawn)) => {
+                            export::recycle(drawn);
+                            (Ok(png), None)
+                        }
                         Err(d) => (Err(d), None),
                     }
                 }
@@ -250,6 +254,9 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
         }
         if let Some(width) = thumbnail_width {
             produced.thumbnail = Some(encoded(export::thumbnail(doc, width, drawn.as_ref()))?);
+        }
+        if let Some(drawn) = drawn {
+            export::recycle(drawn);
         }
     }
     Ok(produced)

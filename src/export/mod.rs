@@ -1,6 +1,7 @@
 //! Writing the poster: PDF and PNG bytes, and files that appear whole or not
 //! at all (written to a temporary name in the same folder, then renamed).
 
+mod canvas;
 mod clusters;
 mod rgb;
 mod thumbnail;
@@ -14,6 +15,8 @@ use typst_layout::PagedDocument;
 use crate::diag::Diagnostic;
 use crate::files::io_reason;
 use crate::limits::{self, MAX_RASTER_PIXELS};
+
+pub use canvas::recycle;
 
 /// The standards a PDF is made to: PDF/UA-1 (accessible) unless asked
 /// not to, and PDF/A-2a or -3a for archives.
@@ -108,7 +111,10 @@ pub fn with_bleed_box(pdf: Vec<u8>, bleed_mm: f64) -> Result<Vec<u8>, Diagnostic
 /// resolution recorded (pHYs) so print tools know its size, and `alt`, the
 /// description of what it shows, for screen readers and social posts.
 pub fn png(doc: &PagedDocument, ppi: f32, alt: Option<&str>) -> Result<Vec<u8>, Diagnostic> {
-    png_and_pixels(doc, ppi, alt).map(|(png, _)| png)
+    png_and_pixels(doc, ppi, alt).map(|(png, drawn)| {
+        recycle(drawn);
+        png
+    })
 }
 
 /// `png`, and the page as drawn for it (to scale the thumbnail down from).
@@ -124,11 +130,15 @@ pub fn png_and_pixels(
 
 /// One page as a PNG (see `png`).
 pub fn png_page(page: &typst_layout::Page, ppi: f32, alt: &str) -> Result<Vec<u8>, Diagnostic> {
-    encode_png(&rasterise(page, ppi)?, ppi, Some(alt))
+    let pixmap = rasterise(page, ppi)?;
+    let png = encode_png(&pixmap, ppi, Some(alt));
+    recycle(pixmap);
+    png
 }
 
 /// A page as pixels at `ppi` pixels per inch, if that many pixels are
-/// within the limit (checked before any is allocated).
+/// within the limit (checked before any is allocated). Drawn in the memory
+/// of the last page given to `recycle`, when it is large enough.
 pub fn rasterise(page: &typst_layout::Page, ppi: f32) -> Result<tiny_skia::Pixmap, Diagnostic> {
     let scale = ppi / 72.0;
     let size = page.frame.size();
@@ -147,7 +157,8 @@ pub fn rasterise(page: &typst_layout::Page, ppi: f32) -> Result<tiny_skia::Pixma
         .help("use a lower --ppi or a smaller page; a PDF alone (--format pdf) has no such limit"));
     }
     let pixel_per_pt = typst::utils::Scalar::new(f64::from(scale));
-    Ok(typst_render::render(page, &typst_render::RenderOptions { pixel_per_pt, render_bleed: false }))
+    let options = typst_render::RenderOptions { pixel_per_pt, render_bleed: false };
+    Ok(typst_render::render_reusing(page, &options, canvas::take()))
 }
 
 /// A rendered page as an opaque RGB PNG (see `png`).
@@ -158,6 +169,9 @@ pub fn encode_png(pixmap: &tiny_skia::Pixmap, ppi: f32, alt: Option<&str>) -> Re
 /// The keyword of the PNG text chunk that holds an image's description
 /// (one of the PNG specification's predefined keywords).
 pub const DESCRIPTION: &str = "Description";
+
+/// The most room made for a PNG before it is encoded: a larger one grows.
+const PNG_ROOM_AT_MOST: usize = 32 << 20;
 
 /// Rendered strips of one image, top to bottom, `width` pixels wide and
 /// `height` rows in all, as one opaque RGB PNG. Each strip is made when the
@@ -171,7 +185,11 @@ pub fn encode_png_strips<P: Borrow<tiny_skia::Pixmap>>(
     strips: impl IntoIterator<Item = Result<P, Diagnostic>>,
 ) -> Result<Vec<u8>, Diagnostic> {
     let fail = |e: png::EncodingError| Diagnostic::new(format!("the PNG could not be encoded: {e}"));
-    let mut out = Vec::new();
+    // Room for a poster's PNG (2-15% of its pixels' bytes at 150 ppi; a
+    // contact sheet 28%) from the start: growing by doubling copies it and
+    // faults in the pages of each larger copy.
+    let pixel_bytes = u64::from(width) * u64::from(height) * 3;
+    let mut out = Vec::with_capacity(usize::try_from(pixel_bytes / 5).unwrap_or(0).min(PNG_ROOM_AT_MOST));
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);

@@ -19,6 +19,14 @@ use typst_utils::Scalar;
 /// the resulting `tiny-skia` pixel buffer.
 #[typst_macros::time(name = "render")]
 pub fn render(page: &Page, opts: &RenderOptions) -> sk::Pixmap {
+    render_reusing(page, opts, Vec::new())
+}
+
+/// `render`, drawing into `memory` when the page is of one colour and
+/// `memory` can hold it (talkposter's change): memory already in use is
+/// written over, where a new allocation of a page's size is faulted in from
+/// the system page by page.
+pub fn render_reusing(page: &Page, opts: &RenderOptions, memory: Vec<u8>) -> sk::Pixmap {
     let bleed = if opts.render_bleed { page.bleed } else { Sides::default() };
 
     let size = page.frame.size() + bleed.sum_by_axis();
@@ -32,7 +40,7 @@ pub fn render(page: &Page, opts: &RenderOptions) -> sk::Pixmap {
     // talkposter's change: a page of one colour is made in that colour, not
     // made blank (zeroed) and then filled: one pass over its memory.
     let mut canvas = match page.fill_or_white() {
-        Some(Paint::Solid(color)) => filled(pxw, pxh, paint::to_sk_color(color.to_process())),
+        Some(Paint::Solid(color)) => filled(pxw, pxh, paint::to_sk_color(color.to_process()), memory),
         fill => {
             let mut canvas = sk::Pixmap::new(pxw, pxh).unwrap();
             if let Some(fill) = fill {
@@ -51,11 +59,23 @@ pub fn render(page: &Page, opts: &RenderOptions) -> sk::Pixmap {
 }
 
 /// A pixmap of `width` × `height` pixels of `color`, as `Pixmap::fill` sets
-/// them (talkposter's change).
-fn filled(width: u32, height: u32, color: sk::Color) -> sk::Pixmap {
+/// them, in `memory` when it is large enough (talkposter's change).
+fn filled(width: u32, height: u32, color: sk::Color, memory: Vec<u8>) -> sk::Pixmap {
     let c = color.premultiply().to_color_u8();
     let pixel = [c.red(), c.green(), c.blue(), c.alpha()];
-    let data = pixel.repeat(width as usize * height as usize);
+    let len = width as usize * height as usize * pixel.len();
+    let data = if memory.capacity() >= len {
+        // Doubling what is written, as `repeat` does.
+        let mut data = memory;
+        data.clear();
+        data.extend_from_slice(&pixel);
+        while data.len() < len {
+            data.extend_from_within(..data.len().min(len - data.len()));
+        }
+        data
+    } else {
+        pixel.repeat(width as usize * height as usize)
+    };
     sk::IntSize::from_wh(width, height)
         .and_then(|size| sk::Pixmap::from_vec(data, size))
         .unwrap()
