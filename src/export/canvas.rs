@@ -1,7 +1,8 @@
 //! Memory for drawing pages in, handed from one page to the next. A poster
 //! at 150 ppi is 8.7 MB of pixels; drawn into a new allocation each time,
-//! the system faulted it in four kilobytes at a time for every talk (about
-//! 2,100 page faults a poster).
+//! the system often had to fault it in four kilobytes at a time (up to
+//! 2,100 page faults a poster; the 63 mixed talks' batch had 119,000–
+//! 134,000 faults before, 87,000–93,000 after).
 
 use std::sync::Mutex;
 
