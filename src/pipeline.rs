@@ -205,19 +205,16 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
         produced.warnings.extend(compiled.warnings);
         produced.read.extend(compiled.read);
         let formats: Vec<Format> = job.formats.iter().copied().filter(|f| f.is_poster()).collect();
-        // The PNG's page as drawn is kept when the thumbnail is to be
-        // scaled down from it.
+        // The PNG's page as drawn is kept: the thumbnail (of the first
+        // layout) is scaled down from it, and the next page drawn in its
+        // memory.
         let thumbnail_width = job.thumbnail_width.filter(|_| i == 0);
         let encode = |format: Format| {
             let mut warnings = Vec::new();
             let (bytes, drawn) = match format {
                 Format::Png => {
                     match export::png_and_pixels(doc, ppi(job.ppi, &job.event, template) as f32, Some(&job.alt_text)) {
-                        Ok((png, drawn)) if thumbnail_width.is_some() => (Ok(png), Some(drawn)),
-                        Ok((png, drawn)) => {
-                            export::recycle(drawn);
-                            (Ok(png), None)
-                        }
+                        Ok((png, drawn)) => (Ok(png), Some(drawn)),
                         Err(d) => (Err(d), None),
                     }
                 }
@@ -266,7 +263,8 @@ pub fn produce(job: &PosterJob, layouter: &Layouter) -> Result<Produced, Vec<Pro
 struct Encoded {
     bytes: Result<Vec<u8>, Diagnostic>,
     warnings: Vec<Diagnostic>,
-    /// The page as drawn for the PNG, for its thumbnail.
+    /// The page as drawn for the PNG, for its thumbnail and then for the
+    /// next page's memory.
     drawn: Option<tiny_skia::Pixmap>,
 }
 

@@ -37,15 +37,10 @@ mod tests {
     /// pixels as new memory, and is the memory drawn in.
     #[test]
     fn a_page_drawn_in_used_memory_is_the_page_drawn_in_new_memory() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("page.typ");
         let source = "#set page(width: 60pt, height: 40pt, margin: 4pt, fill: rgb(\"#e8f0fa\"))\n\
              #set text(font: \"Noto Sans\", size: 9pt)\n\
              #rect(width: 100%, height: 8pt, fill: red)\nWords\n";
-        std::fs::write(&path, source).unwrap();
-        let layouter = crate::layout::Layouter::new(vec![]);
-        let template = crate::event::TemplateRef::File(path);
-        let doc = layouter.compile(&template, typst::foundations::Dict::new(), None).unwrap().document;
+        let doc = super::super::tests::document(source);
         let page = &doc.pages()[0];
         let options = typst_render::RenderOptions { pixel_per_pt: typst::utils::Scalar::new(2.0), render_bleed: false };
         let fresh = typst_render::render(page, &options);

@@ -331,6 +331,17 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// The document Typst lays out from `source` (a template file of its own).
+    pub(super) fn document(source: &str) -> PagedDocument {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.typ");
+        std::fs::write(&path, source).unwrap();
+        let layouter = crate::layout::Layouter::new(vec![]);
+        let template = crate::event::TemplateRef::File(path);
+        layouter.compile(&template, typst::foundations::Dict::new(), None).unwrap().document
+    }
 
     #[test]
     fn files_that_belong_together_appear_together_or_not_at_all() {
@@ -363,8 +374,6 @@ mod tests {
         assert!(!stale.exists() && fresh.exists() && other.exists());
     }
 
-    use super::*;
-
     #[test]
     fn strips_stack_into_one_png_and_must_fill_it() {
         let strip = |rgb: [u8; 3], h: u32| {
@@ -387,8 +396,6 @@ mod tests {
     /// position, as before, the two differ at their edges.
     #[test]
     fn a_glyph_at_the_same_quarter_pixel_is_drawn_alike() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("two.typ");
         // At 150 ppi a pixel is 0.48 pt.
         let px = |p: f64| format!("{}pt", p * 72.0 / 150.0);
         let source = format!(
@@ -398,10 +405,7 @@ mod tests {
             px(10.30),
             px(110.35)
         );
-        std::fs::write(&path, source).unwrap();
-        let layouter = crate::layout::Layouter::new(vec![]);
-        let template = crate::event::TemplateRef::File(path);
-        let doc = layouter.compile(&template, typst::foundations::Dict::new(), None).unwrap().document;
+        let doc = document(&source);
         let pixmap = rasterise(&doc.pages()[0], 150.0).unwrap();
         let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
         let pixels = pixmap.data();
@@ -417,18 +421,13 @@ mod tests {
 
     #[test]
     fn a_thumbnail_scaled_down_from_the_png_looks_like_one_drawn_small() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("page.typ");
         let source = "#set page(paper: \"a5\", margin: 10mm, fill: white)\n\
              #set text(font: \"Noto Sans\", size: 11pt)\n\
              #rect(width: 100%, height: 20mm, fill: red)\n\
              #text(size: 30pt, weight: \"bold\")[A title in large type]\n\
              #line(length: 100%, stroke: 0.5pt)\n\
              #lorem(120)\n";
-        std::fs::write(&path, source).unwrap();
-        let layouter = crate::layout::Layouter::new(vec![]);
-        let template = crate::event::TemplateRef::File(path);
-        let doc = layouter.compile(&template, typst::foundations::Dict::new(), None).unwrap().document;
+        let doc = document(source);
         let (_, drawn) = png_and_pixels(&doc, 150.0, None).unwrap();
         let decode = |png: Vec<u8>| image::load_from_memory(&png).unwrap().to_rgb8();
         let scaled = decode(thumbnail(&doc, 152, Some(&drawn)).unwrap());

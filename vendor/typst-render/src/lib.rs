@@ -64,18 +64,13 @@ fn filled(width: u32, height: u32, color: sk::Color, memory: Vec<u8>) -> sk::Pix
     let c = color.premultiply().to_color_u8();
     let pixel = [c.red(), c.green(), c.blue(), c.alpha()];
     let len = width as usize * height as usize * pixel.len();
-    let data = if memory.capacity() >= len {
-        // Doubling what is written, as `repeat` does.
-        let mut data = memory;
-        data.clear();
-        data.extend_from_slice(&pixel);
-        while data.len() < len {
-            data.extend_from_within(..data.len().min(len - data.len()));
-        }
-        data
-    } else {
-        pixel.repeat(width as usize * height as usize)
-    };
+    let mut data = if memory.capacity() >= len { memory } else { Vec::with_capacity(len) };
+    data.clear();
+    // Doubling what is written, as `repeat` does.
+    data.extend_from_slice(&pixel);
+    while data.len() < len {
+        data.extend_from_within(..data.len().min(len - data.len()));
+    }
     sk::IntSize::from_wh(width, height)
         .and_then(|size| sk::Pixmap::from_vec(data, size))
         .unwrap()
