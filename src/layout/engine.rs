@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use typst::diag::{FileResult, Severity, SourceDiagnostic, Warned};
-use typst::foundations::{Bytes, Datetime, Dict, IntoValue};
+use typst::foundations::{Binding, Bytes, Datetime, Dict, IntoValue};
 use typst::syntax::{DiagSpanKind, FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -111,7 +111,8 @@ impl Engine {
             .with_inputs(inputs)
             .build()
             .map_err(|e| vec![Diagnostic::new(format!("the layout engine could not start: {e}"))])?;
-        Ok(Recording { inner: world, fonts: &self.fonts, read: Mutex::default() })
+        let library = with_inputs_in_std(world.library());
+        Ok(Recording { inner: world, library, fonts: &self.fonts, read: Mutex::default() })
     }
 
     /// The real path and hash of each file of the template's folder read.
@@ -165,6 +166,19 @@ fn file_id(path: &str) -> Result<FileId, Vec<Diagnostic>> {
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
 
+/// The library of a compilation as typst-as-lib makes it (the inputs in
+/// its `sys` module), with `std`, the standard library as a value, made
+/// from that same module: typst-as-lib leaves `std` the library without
+/// the inputs, so a template's `std.sys.inputs` (how Typst reaches a name
+/// the template shadows) was empty. Cloning shares the library's parts;
+/// its hash, computed once per compilation, costs what it did (the
+/// inputs are hashed twice, a few kilobytes).
+fn with_inputs_in_std(library: &Library) -> LazyHash<Library> {
+    let mut library = library.clone();
+    library.std = Binding::detached(library.global.clone());
+    LazyHash::new(library)
+}
+
 /// The template folder, shared between the engine's resolver and the code
 /// that maps the files read back to their real paths.
 struct SharedFolder(Arc<TemplateFolder>);
@@ -183,6 +197,7 @@ impl typst_as_lib::file_resolver::FileResolver for SharedFolder {
 /// each file it hands Typst.
 struct Recording<'a> {
     inner: TypstWorld<'a>,
+    library: LazyHash<Library>,
     fonts: &'a FontLibrary,
     read: Mutex<HashMap<FileId, String>>,
 }
@@ -198,7 +213,7 @@ impl Recording<'_> {
 
 impl World for Recording<'_> {
     fn library(&self) -> &LazyHash<Library> {
-        self.inner.library()
+        &self.library
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
@@ -292,6 +307,18 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let custom = Engine::new(engine.fonts.clone(), Some(folder.path())).unwrap();
         assert!(!custom.measures_nothing_placed(&Dict::new()));
+    }
+
+    #[test]
+    fn a_template_finds_its_inputs_through_std_too() {
+        let folder = tempfile::tempdir().unwrap();
+        let source = "#let sys = none\n#assert.eq(std.sys.inputs.at(\"title\"), \"Graphs\")\n#std.sys.inputs.title\n";
+        std::fs::write(folder.path().join("t.typ"), source).unwrap();
+        let fonts = FontLibrary::new(&FontSources { dirs: Vec::new(), system: false }).unwrap();
+        let engine = Engine::new(Arc::new(fonts), Some(folder.path())).unwrap();
+        let inputs = Dict::from_iter([(Str::from("title"), "Graphs".into_value())]);
+        let compiled = engine.compile("/t.typ", inputs).map_err(|e| e[0].message.clone()).unwrap();
+        assert_eq!(compiled.document.pages().len(), 1);
     }
 
     #[test]
