@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use typst::foundations::{Array, Dict, IntoValue, Label, Selector, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::utils::PicoStr;
+use typst_layout::Page;
 
 use crate::diag::Diagnostic;
 use crate::export::{encode_png_strips, rasterise};
@@ -35,6 +36,9 @@ pub const THUMBS: &str = ".talkposter/thumbs";
 pub const NAME: &str = "contact-sheet";
 /// Thumbnail width in pixels: 40 mm on the sheet.
 pub const THUMB_WIDTH: u32 = 152;
+/// The sheet's columns at most, and its rows a page (see the template).
+const COLUMNS: usize = 6;
+const ROWS: usize = 8;
 /// The sheet's resolution: a thumbnail pixel is a sheet pixel.
 const SHEET_PPI: f32 = 96.0;
 
@@ -64,41 +68,50 @@ pub fn produce(job: &SheetJob, layouter: &Layouter) -> Result<Vec<u8>, Vec<Diagn
     let out_dir = &job.out_dir;
     let mut rows: Vec<&Card> = job.cards.iter().collect();
     rows.sort_by(|a, b| (a.date.is_none(), &a.date, &a.stem).cmp(&(b.date.is_none(), &b.date, &b.stem)));
-    let cards: Array = rows
-        .iter()
-        .map(|r| {
-            // Only the size here (the PNG header); the pixels come later.
-            let size = (!r.failed).then(|| image::image_dimensions(thumbnail_path(out_dir, &r.stem)).ok()).flatten();
-            dict([
-                (
-                    "thumb",
-                    size.map_or(Value::None, |(w, h)| dict([("width", w.into_value()), ("height", h.into_value())])),
-                ),
-                ("date", r.date.as_deref().unwrap_or("").into_value()),
-                ("caption", r.caption.as_str().into_value()),
-                ("stem", r.stem.as_str().into_value()),
-                ("failed", r.failed.into_value()),
-            ])
-        })
-        .collect();
-    let mut inputs = Dict::new();
-    inputs.insert("cards".into(), Value::Array(cards));
-    inputs.insert("thumb_width".into(), THUMB_WIDTH.into_value());
-    inputs.insert("pixel".into(), f64::from(72.0 / SHEET_PPI).into_value());
-    let doc = layouter.compile_builtin(templates::CONTACT_SHEET, inputs)?;
+    let card = |r: &&Card| {
+        // Only the size here (the PNG header); the pixels come later.
+        let size = (!r.failed).then(|| image::image_dimensions(thumbnail_path(out_dir, &r.stem)).ok()).flatten();
+        dict([
+            ("thumb", size.map_or(Value::None, |(w, h)| dict([("width", w.into_value()), ("height", h.into_value())]))),
+            ("date", r.date.as_deref().unwrap_or("").into_value()),
+            ("caption", r.caption.as_str().into_value()),
+            ("stem", r.stem.as_str().into_value()),
+            ("failed", r.failed.into_value()),
+        ])
+    };
+    // Each page is laid out on its own: Typst's caches grow with what one
+    // compilation lays out, and keep that room once emptied (1,000 talks in
+    // one went to 160 MB in the worker).
+    let cols = rows.len().clamp(1, COLUMNS);
+    let chunks: Vec<&[&Card]> = rows.chunks(cols * ROWS).collect();
+    let mut docs = Vec::with_capacity(chunks.len());
+    for (i, chunk) in chunks.iter().enumerate() {
+        let mut inputs = Dict::new();
+        inputs.insert("cards".into(), Value::Array(chunk.iter().map(card).collect::<Array>()));
+        inputs.insert("cols".into(), cols.into_value());
+        inputs.insert("first".into(), (i == 0).into_value());
+        inputs.insert("last".into(), (i + 1 == chunks.len()).into_value());
+        inputs.insert("thumb_width".into(), THUMB_WIDTH.into_value());
+        inputs.insert("pixel".into(), f64::from(72.0 / SHEET_PPI).into_value());
+        docs.push(layouter.compile_builtin(templates::CONTACT_SHEET, inputs)?);
+    }
+    let sheet: Vec<&Page> = docs.iter().flat_map(|d| d.pages()).collect();
     // Pixels as typst_render rounds them.
     let pixel = |v: typst::layout::Abs| (v.to_pt() as f32 * SHEET_PPI / 72.0).round();
-    // Where each thumbnail goes: page (from 1) and pixel.
+    // Where each thumbnail goes: page (from 1, in the whole sheet) and pixel.
     let label = Label::new(PicoStr::intern("talkposter-thumb")).expect("a valid label");
-    let places: Vec<(usize, i64, i64, String)> = (doc.introspector().query(&Selector::Label(label)).iter())
-        .filter_map(|marker| {
+    let mut places: Vec<(usize, i64, i64, String)> = Vec::new();
+    let mut pages_before = 0;
+    for doc in &docs {
+        places.extend(doc.introspector().query(&Selector::Label(label)).iter().filter_map(|marker| {
             let stem = marker.to_packed::<MetadataElem>()?.value.clone().cast::<String>().ok()?;
             let at = doc.introspector().position(marker.location()?)?;
-            Some((at.page.get(), pixel(at.point.x) as i64, pixel(at.point.y) as i64, stem))
-        })
-        .collect();
-    let width = doc.pages().first().map_or(1, |p| pixel(p.frame.width()).max(1.0) as u32);
-    let height = doc.pages().iter().map(|p| pixel(p.frame.height()).max(1.0) as u32).sum();
+            Some((pages_before + at.page.get(), pixel(at.point.x) as i64, pixel(at.point.y) as i64, stem))
+        }));
+        pages_before += doc.pages().len();
+    }
+    let width = sheet.first().map_or(1, |p| pixel(p.frame.width()).max(1.0) as u32);
+    let height = sheet.iter().map(|p| pixel(p.frame.height()).max(1.0) as u32).sum();
     // Three steps overlap, the sheet being the batch's last job, on a core
     // otherwise idle: a thread renders the pages (two ahead at most), while
     // this one reads a page's thumbnails, pastes them in and encodes it.
@@ -106,11 +119,11 @@ pub fn produce(job: &SheetJob, layouter: &Layouter) -> Result<Vec<u8>, Vec<Diagn
     // rather than waiting for a page that never comes (and the panic is
     // the job's, as before).
     let (rendered, pages) = std::sync::mpsc::sync_channel(1);
-    let doc = &doc;
+    let sheet = &sheet;
     std::thread::scope(|scope| {
         let render = std::thread::Builder::new().stack_size(crate::limits::STACK_SIZE);
         let render = render.spawn_scoped(scope, move || {
-            for page in doc.pages() {
+            for page in sheet {
                 if rendered.send(rasterise(page, SHEET_PPI)).is_err() {
                     break;
                 }
@@ -122,7 +135,7 @@ pub fn produce(job: &SheetJob, layouter: &Layouter) -> Result<Vec<u8>, Vec<Diagn
         // The receiver goes with `strips`: should encoding stop early, the
         // drawing thread's next send fails and it ends.
         let places = &places;
-        let strips = (1..=doc.pages().len()).map(move |page| {
+        let strips = (1..=sheet.len()).map(move |page| {
             // A thumbnail that cannot be read leaves its box empty.
             let thumbs: Vec<_> = (places.iter().filter(|p| p.0 == page))
                 .filter_map(|(_, x, y, stem)| Some((image::open(thumbnail_path(out_dir, stem)).ok()?.to_rgb8(), x, y)))

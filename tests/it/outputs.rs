@@ -415,3 +415,58 @@ fn a_year_of_forty_talks_continues_on_a_second_page_and_says_so() {
         assert!(text.contains(&format!("dr.speaker{i}")), "speaker {i} listed");
     }
 }
+
+/// The worker that laid out a long programme is replaced by a new process
+/// (Typst's emptied caches keep the room they grew to: 43 MB after 1,000
+/// talks), and the new one takes the next job; a short programme's worker
+/// goes on.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_worker_of_a_long_programme_is_replaced() {
+    use talkposter::worker::{Isolation, Workers};
+    let dir = tempfile::tempdir().unwrap();
+    for (name, yaml) in term(260) {
+        fs::write(dir.path().join(name), yaml).unwrap();
+    }
+    let talks = talkposter::series::collect(&[dir.path().to_path_buf()], &Default::default()).unwrap();
+    let events: Vec<_> = talks.into_iter().map(|t| t.checked.unwrap().event).collect();
+    let job = |n: usize| talkposter::programme::ProgrammeJob {
+        talks: events[..n].to_vec(),
+        logo: None,
+        template: talkposter::event::TemplateRef::BuiltIn(talkposter::templates::PROGRAMME.into()),
+        formats: vec![talkposter::pipeline::Format::Pdf],
+        ppi: 150,
+    };
+    let workers = Workers::new(Isolation::Processes { exe: binary() }, 1, vec![], std::time::Duration::from_secs(300));
+    // A worker is known by its command line once it has answered (before,
+    // it may not have become `talkposter worker` yet).
+    assert!(workers.programme(0, job(10)).unwrap().is_ok());
+    let first = worker_processes();
+    assert_eq!(first.len(), 1, "one worker started");
+    assert!(workers.programme(0, job(10)).unwrap().is_ok());
+    assert_eq!(worker_processes(), first, "a short programme keeps its worker");
+    assert!(workers.programme(0, job(260)).unwrap().is_ok());
+    let again = workers.programme(0, job(3)).unwrap().unwrap();
+    assert!(again.files.iter().any(|(name, bytes)| name == "programme.pdf" && bytes.starts_with(b"%PDF")));
+    let replaced = worker_processes();
+    assert_eq!(replaced.len(), 1, "the old worker is gone: {first:?} then {replaced:?}");
+    assert_ne!(replaced, first, "a new worker did the job after the long programme");
+}
+
+/// The `talkposter worker` processes this test process started itself
+/// (other tests' workers are its grandchildren).
+#[cfg(target_os = "linux")]
+fn worker_processes() -> Vec<u32> {
+    let mut pids: Vec<u32> = fs::read_dir("/proc/self/task")
+        .unwrap()
+        .flatten()
+        .filter_map(|t| fs::read_to_string(t.path().join("children")).ok())
+        .flat_map(|c| c.split_whitespace().filter_map(|p| p.parse().ok()).collect::<Vec<u32>>())
+        .filter(|pid| {
+            let cmdline = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            cmdline.split(|b| *b == 0).nth(1) == Some(b"worker".as_slice())
+        })
+        .collect();
+    pids.sort();
+    pids
+}
