@@ -2,9 +2,9 @@
 //! labelled, in one PNG. Typst lays out the labels and leaves a box of each
 //! thumbnail's exact pixel size, marked with `<talkposter-thumb>`; the
 //! thumbnails are then copied into the rendered page one at a time. The
-//! sheet is laid out in pages of a few rows, each rendered (on a thread of
-//! its own, at most two pages ahead of the encoding) and stacked into one
-//! PNG. Typst alone would hold every decoded thumbnail, a copy of each and
+//! sheet is laid out in pages of a few rows, each compiled on its own and
+//! rendered (on a thread of its own, at most two pages ahead of the
+//! encoding), and stacked into one PNG. Typst alone would hold every decoded thumbnail, a copy of each and
 //! the whole sheet at once: with 300 talks that was most of the batch's
 //! peak memory (260 MB; 205 MB pasting thumbnails into one page).
 
@@ -83,7 +83,11 @@ pub fn produce(job: &SheetJob, layouter: &Layouter) -> Result<Vec<u8>, Vec<Diagn
     // compilation lays out, and keep that room once emptied (1,000 talks in
     // one went to 160 MB in the worker).
     let cols = rows.len().clamp(1, COLUMNS);
-    let chunks: Vec<&[&Card]> = rows.chunks(cols * ROWS).collect();
+    let mut chunks: Vec<&[&Card]> = rows.chunks(cols * ROWS).collect();
+    if chunks.is_empty() {
+        // No talk: a sheet of its margins, as a page with no cards.
+        chunks.push(&[]);
+    }
     let mut docs = Vec::with_capacity(chunks.len());
     for (i, chunk) in chunks.iter().enumerate() {
         let mut inputs = Dict::new();
