@@ -2,6 +2,7 @@
 //! stands: see `source`), then validate into a typed model.
 
 pub mod clock;
+pub mod dates;
 pub mod format;
 pub mod model;
 pub mod origin;

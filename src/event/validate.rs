@@ -8,6 +8,7 @@ use jiff::civil::{Date, Time};
 use serde_yaml::Value;
 
 use super::clock;
+use super::dates;
 use super::model::*;
 use super::origin::Origin;
 use super::positions::KeyPath;
@@ -510,8 +511,12 @@ impl Check<'_> {
 
     fn date(&mut self, v: &Value, path: &KeyPath) -> Option<Date> {
         const HELP: &str = "write the date as YYYY-MM-DD, e.g. 2024-06-13";
+        // The date meant, when it is written in another form (`2024/6/13`).
+        let help = |written: &str| dates::suggestion(written).unwrap_or_else(|| HELP.into());
         let Some(s) = v.as_str().map(str::trim) else {
-            self.error(path, format!("should be a date like 2024-06-13, not {}", type_name(v)), Some(HELP.into()));
+            // `date: 20240613` is a number to YAML.
+            let written = if let Value::Number(n) = v { n.to_string() } else { String::new() };
+            self.error(path, format!("should be a date like 2024-06-13, not {}", type_name(v)), Some(help(&written)));
             return None;
         };
         let parts: Vec<&str> = s.split('-').collect();
@@ -521,7 +526,7 @@ impl Check<'_> {
             && (1..=2).contains(&parts[2].len())
             && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()));
         if !shape_ok {
-            self.error(path, format!("`{s}` is not a date in the form YYYY-MM-DD"), Some(HELP.into()));
+            self.error(path, format!("`{s}` is not a date in the form YYYY-MM-DD"), Some(help(s)));
             return None;
         }
         let (y, m, d): (i16, i8, i8) = (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?);

@@ -5,9 +5,9 @@
 //! `2024年6月13日`, `June 13, 2024`, `16:00-17:30`). What is not understood
 //! is passed on as written, for the event's own checks to explain.
 
-use jiff::civil::Date;
-
 use super::table::{Cell, number_text};
+pub(super) use crate::event::dates::{Ambiguous, order_shown};
+use crate::event::dates::{text_date, without_weekday};
 
 /// A date, a start and an end, as far as a cell gives them.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -16,11 +16,6 @@ pub(super) struct When {
     pub start: Option<String>,
     pub end: Option<String>,
 }
-
-/// A date written `13/06/2024` where either order reads: which is meant
-/// must be said.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) struct Ambiguous;
 
 /// The last serial number Excel shows as a date (9999-12-31).
 const LAST_SERIAL: f64 = 2_958_465.0;
@@ -67,7 +62,7 @@ pub(super) fn when(cell: &Cell, day_first: Option<bool>) -> Result<When, Ambiguo
 }
 
 fn serial_date(n: f64) -> String {
-    let epoch = Date::constant(1899, 12, 30);
+    let epoch = jiff::civil::Date::constant(1899, 12, 30);
     epoch.checked_add(jiff::Span::new().days(n.floor() as i64)).map_or_else(|_| number_text(n), |d| d.to_string())
 }
 
@@ -101,108 +96,6 @@ fn without_seconds(t: &str) -> String {
     } else {
         t.to_string()
     }
-}
-
-/// Whether a date written with slashes shows its order: `25/06/2024` is
-/// day first, `06/25/2024` month first, `06/07/2024` neither.
-pub(super) fn order_shown(text: &str) -> Option<bool> {
-    let parts = numbers(text.trim())?;
-    if parts[0] > 31 {
-        return None; // year first
-    }
-    match (parts[0] > 12, parts[1] > 12) {
-        (true, false) => Some(true),
-        (false, true) => Some(false),
-        _ => None,
-    }
-}
-
-/// Three numbers separated by `/`, `-` or `.`.
-fn numbers(text: &str) -> Option<[u32; 3]> {
-    let sep = ['/', '-', '.'].into_iter().find(|c| text.contains(*c))?;
-    let parts: Vec<u32> = text.split(sep).map(|p| p.trim().parse().ok()).collect::<Option<_>>()?;
-    <[u32; 3]>::try_from(parts).ok()
-}
-
-/// A date typed as text, in `YYYY-MM-DD` form; `None` when not understood.
-fn text_date(text: &str, day_first: Option<bool>) -> Result<Option<String>, Ambiguous> {
-    let text = without_weekday(text);
-    let text = text.trim().trim_end_matches(['日', '号']).replace(['年', '月'], "-");
-    let text = text.trim();
-    if let Some([a, b, c]) = numbers(text) {
-        let dotted = text.contains('.') && a <= 31;
-        let (y, m, d) = if a > 31 {
-            (a, b, c)
-        } else if c > 31 {
-            let day_first = if dotted { Some(true) } else { day_first.or_else(|| order_shown(text)) };
-            match day_first {
-                Some(true) => (c, b, a),
-                Some(false) => (c, a, b),
-                None if a == b => (c, a, b),
-                None => return Err(Ambiguous),
-            }
-        } else {
-            return Ok(None);
-        };
-        return Ok(Some(format!("{y:04}-{m:02}-{d:02}")));
-    }
-    for format in ["%B %d, %Y", "%B %d %Y", "%b %d, %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%d %B, %Y", "%b. %d, %Y"]
-    {
-        if let Ok(date) = Date::strptime(format, text) {
-            return Ok(Some(date.to_string()));
-        }
-    }
-    Ok(None)
-}
-
-/// Drops a weekday written beside a date: `（周四）`, `(Thu)`, `星期四`,
-/// `Thursday,`.
-fn without_weekday(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut depth = 0;
-    for c in text.chars() {
-        match c {
-            '(' | '（' => depth += 1,
-            ')' | '）' if depth > 0 => depth -= 1,
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    const WEEKDAYS: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
-    ];
-    let words: Vec<&str> = out
-        .split_whitespace()
-        .filter(|w| !WEEKDAYS.contains(&w.trim_end_matches([',', '.']).to_lowercase().as_str()))
-        .collect();
-    let mut joined = words.join(" ");
-    for zh in ["星期", "周", "週", "礼拜"] {
-        while let Some(at) = joined.find(zh) {
-            let end = at + zh.len();
-            let next = joined[end..].chars().next().filter(|c| "一二三四五六日天".contains(*c));
-            match next {
-                Some(c) => joined.replace_range(at..end + c.len_utf8(), " "),
-                None => break,
-            }
-        }
-    }
-    joined
 }
 
 /// `2024-06-13 16:00-17:30` and the like: the longest leading words that
@@ -296,13 +189,5 @@ mod tests {
         assert_eq!((w.date.as_deref(), w.start.as_deref()), (Some("2024-06-13"), Some("16:00")));
         let w = when(&t("2024-06-13 16:00"), None).unwrap();
         assert_eq!((w.date.as_deref(), w.start.as_deref(), w.end), (Some("2024-06-13"), Some("16:00"), None));
-    }
-
-    #[test]
-    fn order_is_seen_where_a_part_is_over_twelve() {
-        assert_eq!(order_shown("25/06/2024"), Some(true));
-        assert_eq!(order_shown("06/25/2024"), Some(false));
-        assert_eq!(order_shown("06/07/2024"), None);
-        assert_eq!(order_shown("2024/06/25"), None);
     }
 }

@@ -137,12 +137,26 @@ fn impossible_date_names_the_month_length() {
     );
     assert!(one_error(&with("2024-06-13", "2023-02-29")).contains("February 2023 has 28 days"));
     assert!(one_error(&with("2024-06-13", "2024-13-01")).contains("has no month 13"));
+    // A date in another form: the error says which YYYY-MM-DD to write.
     let e = one_error(&with("2024-06-13", "June 13, 2024"));
     assert!(
-        e.contains("is not a date in the form YYYY-MM-DD") && e.contains("help: write the date as YYYY-MM-DD"),
+        e.contains("is not a date in the form YYYY-MM-DD") && e.contains("help: write it as 2024-06-13 (YYYY-MM-DD)"),
         "{e}"
     );
-    assert!(one_error(&with("2024-06-13", "20240613")).contains("should be a date like 2024-06-13, not a number"));
+    assert!(one_error(&with("2024-06-13", "2024/6/3")).contains("help: write it as 2024-06-03"));
+    assert!(one_error(&with("2024-06-13", "\"2024年6月13日\"")).contains("help: write it as 2024-06-13"));
+    let e = one_error(&with("2024-06-13", "6/7/2024"));
+    assert!(e.contains("2024-06-07 for 7 June 2024, 2024-07-06 for 6 July 2024"), "{e}");
+    let e = one_error(&with("2024-06-13", "\"Friday, June 13, 2024\""));
+    assert!(e.contains("write it as 2024-06-13 (YYYY-MM-DD); it is a Thursday, not a Friday"), "{e}");
+    let e = one_error(&with("2024-06-13", "20240613"));
+    assert!(
+        e.contains("should be a date like 2024-06-13, not a number") && e.contains("write it as 2024-06-13"),
+        "{e}"
+    );
+    // Not a date at all: the form, with an example.
+    let e = one_error(&with("2024-06-13", "next week"));
+    assert!(e.contains("help: write the date as YYYY-MM-DD, e.g. 2024-06-13"), "{e}");
 }
 
 #[test]
