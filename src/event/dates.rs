@@ -140,18 +140,21 @@ pub fn suggestion(written: &str) -> Option<String> {
         }
         read => {
             let date = real(read)?;
-            let weekday = match weekday_written(written) {
-                Some(w) if w != date.weekday() => format!(
-                    "; it is a {}, not a {} (the poster prints the weekday from the date)",
-                    date.strftime("%A"),
-                    // 1 January 2024 was a Monday.
-                    jiff::civil::date(2024, 1, 1 + w.to_monday_zero_offset()).strftime("%A"),
-                ),
-                _ => String::new(),
-            };
+            let weekday = wrong_weekday(written, date)
+                .map(|days| format!("; it is {days} (the poster prints the weekday from the date)"))
+                .unwrap_or_default();
             Some(format!("write it as {date} (YYYY-MM-DD){weekday}"))
         }
     }
+}
+
+/// When `written` names a weekday that is not `date`'s, the two: `a
+/// Thursday, not a Friday`.
+pub fn wrong_weekday(written: &str, date: Date) -> Option<String> {
+    let w = weekday_written(written).filter(|w| *w != date.weekday())?;
+    // 1 January 2024 was a Monday.
+    let named = jiff::civil::date(2024, 1, 1 + w.to_monday_zero_offset()).strftime("%A");
+    Some(format!("a {}, not a {named}", date.strftime("%A")))
 }
 
 #[cfg(test)]

@@ -219,14 +219,32 @@ fn row(
         let mut put = |key: &'static str, text: String| {
             filled.push(Filled { key, speaker, lang, text, at: at.clone() });
         };
+        // A weekday typed beside the date must be the date's: one of the two
+        // is mistyped, and the poster prints the weekday from the date.
+        let wrong_weekday = |date: &str| {
+            let days = crate::event::dates::wrong_weekday(&value.text(), date.parse().ok()?)?;
+            Some(
+                Diagnostic::new(format!("the weekday beside the date is not its own: {date} is {days}"))
+                    .in_cell(path, at.clone())
+                    .key("time.date")
+                    .help("correct the date or the weekday (or leave the weekday out: the poster prints it)"),
+            )
+        };
         match key {
             "time.date" => match values::date(value, day_first) {
-                Ok(d) => put(key, d),
+                Ok(d) => match wrong_weekday(&d) {
+                    Some(problem) => problems.push(problem),
+                    None => put(key, d),
+                },
                 Err(values::Ambiguous) => problems.push(ambiguous(at.clone())),
             },
             "time.start" | "time.end" => put(key, values::time(value)),
             "when" => match values::when(value, day_first) {
                 Ok(w) => {
+                    if let Some(problem) = w.date.as_deref().and_then(wrong_weekday) {
+                        problems.push(problem);
+                        continue;
+                    }
                     for (key, part) in [("time.date", w.date), ("time.start", w.start), ("time.end", w.end)] {
                         if let Some(part) = part {
                             put(key, part);

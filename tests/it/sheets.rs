@@ -182,7 +182,7 @@ fn every_error_names_its_row_and_column_and_the_other_rows_render() {
     let sheet = dir.path().join("term.csv");
     std::fs::write(
         &sheet,
-        "Date,Start,Speaker,Title,Room\n2025-03-06,16:00,Ada Lovelace,Engines,Room 1\n2025-02-30,16:00,Alan Turing,Numbers,Room 2\n2025-03-20,25:00,Grace Hopper,Compilers,Room 3\n06/07/2025,16:00,Edsger Dijkstra,Shortest Paths,Room 4\n",
+        "Date,Start,Speaker,Title,Room\n2025-03-06,16:00,Ada Lovelace,Engines,Room 1\n2025-02-30,16:00,Alan Turing,Numbers,Room 2\n2025-03-20,25:00,Grace Hopper,Compilers,Room 3\n06/07/2025,16:00,Edsger Dijkstra,Shortest Paths,Room 4\nFri 6 Mar 2025,16:00,Barbara Liskov,Substitution,Room 5\n",
     )
     .unwrap();
     let out = dir.path().join("out");
@@ -193,6 +193,10 @@ fn every_error_names_its_row_and_column_and_the_other_rows_render() {
     assert!(err.contains("the cell holds: 2025-02-30"), "{err}");
     assert!(err.contains("row 4, column B \"Start\"") && err.contains("25:00"), "{err}");
     assert!(err.contains("row 5, column A \"Date\"") && err.contains("dd/mm/yyyy"), "{err}");
+    assert!(
+        err.contains("row 6, column A \"Date\"") && err.contains("2025-03-06 is a Thursday, not a Friday"),
+        "{err}"
+    );
     assert_eq!(
         files(&out).iter().filter(|n| n.ends_with(".pdf") && !n.starts_with("programme")).count(),
         1,
